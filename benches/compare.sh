@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: `preflight check|fix` vs. the Pillow+OpenCV reference
+# (benches/reference.py) vs. the libjpeg-turbo floor (djpeg | cjpeg), all pinned to
+# one core, on synthetic 12 MP and 48 MP photos with EXIF orientation 6.
+# Writes docs/performance.md.
+#
+#   bash benches/compare.sh
+#
+# Knobs (environment): RUNS=10 WARMUP=2 (12 MP), RUNS_48=3 WARMUP_48=1 (48 MP),
+#   REPEAT=10 REPEAT_48=3 (in-process Python runs), PYTHON=python3,
+#   PREFLIGHT_BIN=path (use this binary instead of `cargo build --release`),
+#   PERF_DOC=docs/performance.md (where the report goes), KEEP_WORK=1 (keep temp files),
+#   TIMER=loop (skip hyperfine, time with a date +%s%N loop).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+RUNS=${RUNS:-10} WARMUP=${WARMUP:-2} RUNS_48=${RUNS_48:-3} WARMUP_48=${WARMUP_48:-1}
+REPEAT=${REPEAT:-10} REPEAT_48=${REPEAT_48:-3}
+PY=${PYTHON:-python3}
+PERF_DOC=${PERF_DOC:-docs/performance.md}
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'compare.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- tools
+APT_UPDATED=0
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing with apt-get: $*"
+    if [ "$APT_UPDATED" = 0 ]; then
+      apt-get update -qq >&2 || log "apt-get update failed (trying the install anyway)"
+      APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+  else
+    log "missing: $* (not root or no apt-get, not installing)"
+    return 1
+  fi
+}
+USE_HYPERFINE=0
+if [ "${TIMER:-hyperfine}" != loop ]; then
+  command -v hyperfine >/dev/null 2>&1 || apt_install hyperfine || log "no hyperfine: using a plain timing loop"
+  if command -v hyperfine >/dev/null 2>&1; then USE_HYPERFINE=1; fi
+fi
+{ command -v djpeg && command -v cjpeg; } >/dev/null 2>&1 || apt_install libjpeg-turbo-progs ||
+  die "djpeg/cjpeg (libjpeg-turbo-progs) are needed for the floor"
+[ -x /usr/bin/time ] || apt_install time || log "no /usr/bin/time: peak RSS will be n/a"
+
+if ! "$PY" -c 'import PIL, cv2, numpy' 2>/dev/null; then
+  log "installing with pip: pillow opencv-python-headless numpy"
+  "$PY" -m pip --version >/dev/null 2>&1 || apt_install python3-pip || true
+  "$PY" -m pip install -q pillow opencv-python-headless numpy >&2 ||
+    "$PY" -m pip install -q --break-system-packages pillow opencv-python-headless numpy >&2 ||
+    die "could not install the Python reference's packages"
+fi
+
+PIN=()
+if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+  PIN=(taskset -c 0)
+else
+  log "taskset not usable: runs are NOT pinned to one core"
+fi
+pin() { ${PIN[@]+"${PIN[@]}"} "$@"; }
+
+# ---------------------------------------------------------------- binary and inputs
+if [ -n "${PREFLIGHT_BIN:-}" ]; then
+  BIN=$PREFLIGHT_BIN
+  log "using PREFLIGHT_BIN=$BIN (no cargo build)"
+else
+  log "cargo build --release"
+  cargo build --release >&2
+  BIN=$ROOT/target/release/preflight
+fi
+[ -x "$BIN" ] || die "no executable at $BIN"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/preflight-bench.XXXXXX")
+cleanup() { if [ "${KEEP_WORK:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi; }
+trap cleanup EXIT
+
+log "generating inputs in $WORK"
+"$BIN" synth --seed 7 --width 4000 --height 3000 --orientation 6 -o "$WORK/12mp.jpg" >/dev/null
+"$BIN" synth --seed 7 --width 8000 --height 6000 --orientation 6 -o "$WORK/48mp.jpg" >/dev/null
+
+q() { printf '%q' "$1"; }
+REF=$(q "$ROOT/benches/reference.py")
+# commands for one input size: fills NAMES/CMDS (strings run by sh -c, as hyperfine does)
+set_commands() {
+  local in out
+  in=$(q "$WORK/$1.jpg") out=$(q "$WORK/$1")
+  NAMES=(preflight-check preflight-fix python-check python-fix floor djpeg-quarter)
+  CMDS=("$(q "$BIN") check $in --jobs 1"
+        "$(q "$BIN") fix $in -o $out-preflight.jpg --jobs 1"
+        "$(q "$PY") $REF check $in"
+        "$(q "$PY") $REF fix $in $out-python.jpg"
+        "djpeg $in | cjpeg -quality 90 > $out-floor.jpg"
+        "djpeg -scale 1/4 $in > /dev/null")
+}
+
+# one untimed run of each command, so a broken command fails loudly and we keep its output
+for size in 12mp 48mp; do
+  set_commands "$size"
+  for i in "${!NAMES[@]}"; do
+    sh -c "${CMDS[$i]}" > "$WORK/$size.${NAMES[$i]}.out" ||
+      die "failed: ${CMDS[$i]}"
+  done
+done
+
+# ---------------------------------------------------------------- timing
+bench() { # size runs warmup
+  local size=$1 runs=$2 warmup=$3 i n t0 t1 args=()
+  set_commands "$size"
+  log "timing $size: $runs runs, $warmup warm-up, pinned: ${PIN[*]:-no}"
+  if [ "$USE_HYPERFINE" = 1 ]; then
+    for i in "${!NAMES[@]}"; do args+=(-n "${NAMES[$i]}" "${CMDS[$i]}"); done
+    pin hyperfine --style basic --warmup "$warmup" --runs "$runs" \
+      --export-json "$WORK/bench-$size.json" "${args[@]}" >&2
+  else
+    for i in "${!NAMES[@]}"; do
+      for ((n = 0; n < warmup; n++)); do pin sh -c "${CMDS[$i]}" >/dev/null; done
+      for ((n = 0; n < runs; n++)); do
+        t0=$(date +%s%N); pin sh -c "${CMDS[$i]}" >/dev/null; t1=$(date +%s%N)
+        echo $((t1 - t0)) >> "$WORK/bench-$size.${NAMES[$i]}.ns"
+      done
+      log "  ${NAMES[$i]}: median $(sort -n "$WORK/bench-$size.${NAMES[$i]}.ns" |
+        awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f ms", m/1e6}')"
+    done
+  fi
+}
+bench 12mp "$RUNS" "$WARMUP"
+bench 48mp "$RUNS_48" "$WARMUP_48"
+
+log "Python reference, in-process (no interpreter start-up or imports)"
+for size in 12mp 48mp; do
+  if [ "$size" = 48mp ]; then rep=$REPEAT_48; else rep=$REPEAT; fi
+  pin "$PY" benches/reference.py check "$WORK/$size.jpg" --repeat "$rep" > "$WORK/inproc-$size-check.json"
+  pin "$PY" benches/reference.py fix "$WORK/$size.jpg" "$WORK/$size-python.jpg" --repeat "$rep" \
+    > "$WORK/inproc-$size-fix.json"
+done
+
+# ---------------------------------------------------------------- peak RSS, 48 MP
+if [ -x /usr/bin/time ]; then
+  log "peak RSS on 48 MP"
+  rss() { # name cmd...
+    local name=$1; shift
+    pin /usr/bin/time -v -o "$WORK/rss-$name.txt" "$@" >/dev/null
+    awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/rss-$name.txt" \
+      > "$WORK/rss-$name.kb"
+  }
+  rss preflight-fix "$BIN" fix "$WORK/48mp.jpg" -o "$WORK/48mp-preflight.jpg" --jobs 1
+  rss python-fix "$PY" benches/reference.py fix "$WORK/48mp.jpg" "$WORK/48mp-python.jpg"
+  rss preflight-check "$BIN" check "$WORK/48mp.jpg" --jobs 1
+  rss python-check "$PY" benches/reference.py check "$WORK/48mp.jpg"
+fi
+
+# ---------------------------------------------------------------- facts and report
+{
+  printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+  printf 'nproc\t%s\n' "$(nproc)"
+  cpu=$(awk -F: '/^model name/ {sub(/^[ \t]+/, "", $2); print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+  [ -n "$cpu" ] || cpu=$(lscpu 2>/dev/null | awk -F: '/^Model name/ {sub(/^[ \t]+/, "", $2); print $2; exit}' || true)
+  printf 'cpu\t%s\n' "${cpu:-unknown}"
+  printf 'kernel\t%s\n' "$(uname -sr)"
+  printf 'rustc\t%s\n' "$(rustc --version 2>/dev/null || echo n/a)"
+  printf 'python\t%s\n' "$("$PY" -c 'import sys; print(sys.version.split()[0])')"
+  printf 'pillow\t%s\n' "$("$PY" -c 'import PIL; print(PIL.__version__)')"
+  printf 'opencv\t%s\n' "$("$PY" -c 'import cv2; print(cv2.__version__)')"
+  printf 'numpy\t%s\n' "$("$PY" -c 'import numpy; print(numpy.__version__)')"
+  printf 'djpeg\t%s\n' "$(djpeg -version 2>&1 | head -n 1)"
+  if [ "$USE_HYPERFINE" = 1 ]; then timer=$(hyperfine --version); else timer='plain loop (date +%s%N around sh -c, spawn not subtracted), median'; fi
+  printf 'timer\t%s\n' "$timer"
+  printf 'pinning\t%s\n' "${PIN[*]:-none (taskset unavailable)}"
+  printf 'runs\t%s\n' "12 MP: $RUNS runs + $WARMUP warm-up; 48 MP: $RUNS_48 runs + $WARMUP_48 warm-up"
+  printf 'repeat\t%s\n' "12 MP: $REPEAT; 48 MP: $REPEAT_48"
+  for size in 12mp 48mp; do
+    printf 'bytes-%s\t%s\n' "$size" "$(wc -c < "$WORK/$size.jpg")"
+    for tool in preflight python floor; do
+      printf 'out-%s-%s\t%s\n' "$size" "$tool" "$(wc -c < "$WORK/$size-$tool.jpg")"
+    done
+  done
+} > "$WORK/facts.tsv"
+
+mkdir -p "$(dirname "$PERF_DOC")"
+"$PY" benches/report_perf.py --work "$WORK" --out "$PERF_DOC"
+log "wrote $PERF_DOC"
+cat "$PERF_DOC"

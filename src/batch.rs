@@ -1,0 +1,82 @@
+//! Many inputs on all cores: parallel across files (never inside one image), one reused
+//! [`Scratch`] per worker thread, a panic in one input isolated to that input's report,
+//! and reports delivered in input order as soon as they are ready.
+
+use crate::error::{Error, ErrorKind};
+use crate::pipeline::{self, Scratch};
+use crate::policy::Policy;
+use crate::report::Report;
+use crate::sources::{self, Source};
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+/// Evaluate one input with this thread's scratch buffers, turning a panic into an
+/// `internal_error` report.
+pub fn check_source(source: &Source, policy: &Policy) -> Report {
+    let path = source.display();
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let data = match sources::read(source, policy.limits.max_input_bytes) {
+            Ok(d) => d,
+            Err(e) => return Report::new(path.clone(), policy.class).fail(&e),
+        };
+        SCRATCH.with(|s| pipeline::check(&data, &path, policy, &mut s.borrow_mut()))
+    }));
+    result.unwrap_or_else(|panic| {
+        // The scratch buffers may be mid-update: start this thread afresh.
+        SCRATCH.with(|s| *s.borrow_mut() = Scratch::new());
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Report::new(path, policy.class).fail(&Error::new(
+            ErrorKind::InternalError,
+            format!("internal error while evaluating this input: {what}"),
+        ))
+    })
+}
+
+/// Check every source on `jobs` threads (0 = all cores), calling `emit` with each report in
+/// input order, as soon as it and all earlier ones are done.
+pub fn check_all(
+    sources: &[Source],
+    policy: &Policy,
+    jobs: usize,
+    mut emit: impl FnMut(usize, Report),
+) -> Result<(), Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Usage, format!("thread pool: {e}")))?;
+    let (tx, rx) = mpsc::channel::<(usize, Report)>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            pool.install(|| {
+                sources
+                    .par_iter()
+                    .enumerate()
+                    .with_max_len(1)
+                    .for_each_with(tx, |tx, (i, source)| {
+                        let _ = tx.send((i, check_source(source, policy)));
+                    });
+            });
+        });
+        let mut pending = BTreeMap::new();
+        let mut next = 0;
+        for (i, report) in rx {
+            pending.insert(i, report);
+            while let Some(report) = pending.remove(&next) {
+                emit(next, report);
+                next += 1;
+            }
+        }
+    });
+    Ok(())
+}

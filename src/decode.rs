@@ -1,0 +1,109 @@
+//! Stage 2: decode pixels (the codec seam, decode side).
+//!
+//! JPEGs whose components are YCbCr decode straight to interleaved YCbCr: the encoder takes
+//! YCbCr too, so a re-encode never converts colour twice. Everything else (grey, CMYK,
+//! PNG) decodes to RGB. The output buffer is the caller's, reused across images.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::policy::Limits;
+use crate::probe::{Format, Probe};
+use zune_jpeg::zune_core::bytestream::ZCursor;
+use zune_jpeg::zune_core::colorspace::ColorSpace;
+use zune_jpeg::zune_core::options::DecoderOptions;
+use zune_jpeg::JpegDecoder;
+
+/// The byte layout of a decoded, interleaved, 3-bytes-per-pixel buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Y, Cb, Cr (JFIF full-range BT.601), as stored in a JPEG.
+    Ycbcr,
+    /// R, G, B.
+    Rgb,
+}
+
+/// A decoded image in stored orientation; its pixels live in the caller's buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// Stored width.
+    pub width: u32,
+    /// Stored height.
+    pub height: u32,
+    /// Byte layout of the pixels.
+    pub layout: Layout,
+    /// The embedded ICC profile, kept in the output.
+    pub icc: Option<Vec<u8>>,
+}
+
+/// Decode `data` (already probed) into `buf` (resized to fit; capacity reused).
+pub fn decode(data: &[u8], probe: &Probe, limits: &Limits, buf: &mut Vec<u8>) -> Result<Decoded> {
+    match probe.format {
+        Format::Jpeg => decode_jpeg(data, limits, buf),
+        Format::Png => decode_png(data, limits, buf),
+    }
+}
+
+fn decode_failed(what: &str, err: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::DecodeFailed, format!("{what}: {err}"))
+}
+
+fn decode_jpeg(data: &[u8], limits: &Limits, buf: &mut Vec<u8>) -> Result<Decoded> {
+    let options = DecoderOptions::default()
+        .set_max_width(limits.max_side as usize)
+        .set_max_height(limits.max_side as usize)
+        .jpeg_set_max_scans(64);
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(data), options);
+    decoder
+        .decode_headers()
+        .map_err(|e| decode_failed("JPEG headers", e))?;
+    let (layout, out) = match decoder.input_colorspace() {
+        Some(ColorSpace::YCbCr) => (Layout::Ycbcr, ColorSpace::YCbCr),
+        _ => (Layout::Rgb, ColorSpace::RGB),
+    };
+    decoder.set_options(options.jpeg_set_out_colorspace(out));
+    let info = decoder
+        .info()
+        .ok_or_else(|| Error::new(ErrorKind::DecodeFailed, "JPEG headers missing"))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    crate::probe::check_dimensions(width, height, limits)?;
+    let size = width as usize * height as usize * 3;
+    buf.clear();
+    buf.resize(size, 0);
+    decoder
+        .decode_into(buf)
+        .map_err(|e| decode_failed("JPEG data", e))?;
+    Ok(Decoded {
+        width,
+        height,
+        layout,
+        icc: decoder.icc_profile(),
+    })
+}
+
+fn decode_png(data: &[u8], limits: &Limits, buf: &mut Vec<u8>) -> Result<Decoded> {
+    use image::ImageDecoder;
+    let mut decoder = image::codecs::png::PngDecoder::new(std::io::Cursor::new(data))
+        .map_err(|e| decode_failed("PNG headers", e))?;
+    let mut lim = image::Limits::default();
+    lim.max_image_width = Some(limits.max_side);
+    lim.max_image_height = Some(limits.max_side);
+    // Worst case: 16-bit RGBA plus our RGB copy.
+    lim.max_alloc = Some(limits.max_pixels.saturating_mul(8 + 3));
+    decoder
+        .set_limits(lim)
+        .map_err(|e| Error::new(ErrorKind::TooManyPixels, e.to_string()))?;
+    let icc = decoder.icc_profile().ok().flatten();
+    let image = image::DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        image::ImageError::Limits(_) => Error::new(ErrorKind::TooManyPixels, e.to_string()),
+        other => decode_failed("PNG data", other),
+    })?;
+    let (width, height) = (image.width(), image.height());
+    let rgb = image.into_rgb8();
+    buf.clear();
+    buf.extend_from_slice(rgb.as_raw());
+    Ok(Decoded {
+        width,
+        height,
+        layout: Layout::Rgb,
+        icc,
+    })
+}

@@ -1,0 +1,234 @@
+//! The `preflight` command-line tool.
+
+mod cli;
+
+use clap::Parser;
+use cli::{CheckArgs, Cli, Command, FixArgs, SynthArgs};
+use kyc_preflight::batch;
+use kyc_preflight::report::{Report, Summary, Verdict};
+use kyc_preflight::sources;
+use kyc_preflight::{fix, Error, ErrorKind, Scratch};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Fix(args) => run_fix(args),
+        Command::Synth(args) => run_synth(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Write one JSON line to stdout; a closed pipe ends the process quietly (not an error).
+fn emit_json<T: serde::Serialize>(value: &T) {
+    let mut out = std::io::stdout().lock();
+    let line = serde_json::to_string(value).expect("reports serialise");
+    if let Err(e) = writeln!(out, "{line}").and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("preflight: writing to stdout: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// The human-readable form of a report, for stderr.
+fn human(report: &Report) -> String {
+    let verdict = match report.verdict {
+        Verdict::Pass => "PASS",
+        Verdict::Warn => "WARN",
+        Verdict::Reject => "REJECT",
+        Verdict::Error => "ERROR",
+    };
+    let mut s = format!("{verdict:<6}  {}  [{}", report.path, report.class.as_str());
+    if let Some(img) = report.image {
+        s.push_str(&format!(" {}x{}", img.width, img.height));
+    }
+    if let Some(input) = &report.input {
+        s.push_str(&format!(", {} {} bytes", input.format, input.bytes));
+        if let Some(o) = input.orientation.filter(|&o| o != 1) {
+            s.push_str(&format!(", EXIF orientation {o}"));
+        }
+    }
+    s.push(']');
+    if let Some(err) = &report.error {
+        s.push_str(&format!("\n        {}: {}", err.code, err.message));
+    }
+    for f in &report.findings {
+        s.push_str(&format!(
+            "\n        {:<6} {}: {}",
+            format!("{:?}", f.severity).to_lowercase(),
+            f.code.as_str(),
+            f.message
+        ));
+    }
+    if let Some(out) = &report.output {
+        s.push_str(&format!(
+            "\n        output: {} bytes, {}x{}, {}",
+            out.bytes,
+            out.width,
+            out.height,
+            match out.quality {
+                Some(q) => format!(
+                    "re-encoded at quality {q} {} ({} full encodes, {} sample encodes)",
+                    out.chroma.unwrap_or(""),
+                    out.encodes.full,
+                    out.encodes.sample
+                ),
+                None if out.metadata_stripped => "original pixels, metadata removed".into(),
+                None => "original file kept as it is".into(),
+            }
+        ));
+        if let Some(p) = &out.path {
+            s.push_str(&format!(" -> {p}"));
+        }
+    }
+    s
+}
+
+fn run_check(args: CheckArgs) -> u8 {
+    let policy = args.class.policy();
+    let inputs = sources::expand(&args.paths);
+    let jobs = args.jobs.unwrap_or(0);
+    let mut summary = Summary::default();
+    let bar = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed_precise} eta {eta}")
+                .expect("valid template"),
+        );
+        bar
+    });
+    let result = batch::check_all(&inputs, &policy, jobs, |_, report| {
+        summary.add(report.verdict);
+        if args.json {
+            emit_json(&report);
+        }
+        let show = !args.json || report.verdict != Verdict::Pass;
+        match &bar {
+            Some(bar) => {
+                if show {
+                    bar.println(human(&report));
+                }
+                bar.inc(1);
+            }
+            None if show => eprintln!("{}", human(&report)),
+            None => {}
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if let Err(e) = result {
+        eprintln!("preflight: {e}");
+        return 2;
+    }
+    if args.json {
+        emit_json(&summary);
+    }
+    eprintln!(
+        "{} inputs: {} pass, {} warn, {} reject, {} errors",
+        summary.total, summary.pass, summary.warn, summary.reject, summary.errors
+    );
+    summary.exit_code() as u8
+}
+
+/// True when `a` and `b` name the same file (or `b` does not exist yet and cannot be `a`).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Write `bytes` to `path` through a temporary file in the same directory and a rename, so
+/// `path` is either untouched or complete.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("the output path has no file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.preflight-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn run_fix(args: FixArgs) -> u8 {
+    let policy = args.class.policy();
+    let path = args.input.display().to_string();
+    let finish = |report: &Report| {
+        eprintln!("{}", human(report));
+        if args.json {
+            emit_json(report);
+            let mut summary = Summary::default();
+            summary.add(report.verdict);
+            emit_json(&summary);
+        }
+    };
+    if same_file(&args.input, &args.output) {
+        let report = Report::new(path, policy.class).fail(&Error::new(
+            ErrorKind::Usage,
+            "the output path is the input file; fix never overwrites its input",
+        ));
+        finish(&report);
+        return 2;
+    }
+    let data = match sources::read_file(&args.input, policy.limits.max_input_bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            finish(&Report::new(path, policy.class).fail(&e));
+            return 2;
+        }
+    };
+    let mut fixed = fix(&data, &path, &policy, &mut Scratch::new());
+    let mut code = match fixed.report.verdict {
+        Verdict::Error => 2,
+        Verdict::Reject => 1,
+        _ => 0,
+    };
+    match &fixed.jpeg {
+        Some(jpeg) => {
+            if let Err(e) = write_atomically(&args.output, jpeg) {
+                let err = Error::new(
+                    ErrorKind::Io,
+                    format!("writing {}: {e}", args.output.display()),
+                );
+                fixed.report = fixed.report.fail(&err);
+                code = 2;
+            } else if let Some(out) = fixed.report.output.as_mut() {
+                out.path = Some(args.output.display().to_string());
+            }
+        }
+        None if code == 0 => code = 1,
+        None => {}
+    }
+    finish(&fixed.report);
+    code
+}
+
+fn run_synth(args: SynthArgs) -> u8 {
+    let _ = args;
+    eprintln!("preflight synth: not built yet");
+    2
+}

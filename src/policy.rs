@@ -1,0 +1,177 @@
+//! What the caller asks for: the document class, the limits, and the output targets.
+//!
+//! One [`Policy`] goes in, one [`Report`](crate::report::Report) comes out. Every field is
+//! public and documented with its default; `Policy::for_class` is the usual way to build one.
+
+use serde::Serialize;
+use std::time::Duration;
+
+/// The kind of image being checked (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocumentClass {
+    /// ID-1 card (national ID, driver's licence, ...): 85.60 × 53.98 mm, long side ≥ 1500 px.
+    IdCard,
+    /// Passport data page (ID-3): 125 × 88 mm, long side ≥ 2200 px.
+    Passport,
+    /// The user's face; no resolution minimum from the service (peers use 640 px).
+    Selfie,
+    /// A liveness frame; no resolution minimum from the service (peers use 320 px).
+    Liveness,
+}
+
+impl DocumentClass {
+    /// The class for a Smile ID `id_type`: `PASSPORT` → passport, anything else → id-card.
+    pub fn from_id_type(id_type: &str) -> Self {
+        if id_type.trim().eq_ignore_ascii_case("PASSPORT") {
+            DocumentClass::Passport
+        } else {
+            DocumentClass::IdCard
+        }
+    }
+
+    /// Parse the CLI spelling (`id-card`, `passport`, `selfie`, `liveness`).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "id-card" => Some(DocumentClass::IdCard),
+            "passport" => Some(DocumentClass::Passport),
+            "selfie" => Some(DocumentClass::Selfie),
+            "liveness" => Some(DocumentClass::Liveness),
+            _ => None,
+        }
+    }
+
+    /// The CLI / JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentClass::IdCard => "id-card",
+            DocumentClass::Passport => "passport",
+            DocumentClass::Selfie => "selfie",
+            DocumentClass::Liveness => "liveness",
+        }
+    }
+
+    /// True for the two document classes (the byte window's minimum applies to them only).
+    pub fn is_document(self) -> bool {
+        matches!(self, DocumentClass::IdCard | DocumentClass::Passport)
+    }
+
+    /// Minimum longer side in upright pixels the service requires (documents), or that
+    /// peers use (selfie 640, liveness 320).
+    pub fn min_long_side(self) -> u32 {
+        match self {
+            DocumentClass::IdCard => 1500,
+            DocumentClass::Passport => 2200,
+            DocumentClass::Selfie => 640,
+            DocumentClass::Liveness => 320,
+        }
+    }
+
+    /// Long side / short side of the physical document (ISO/IEC 7810), if a document.
+    pub fn aspect(self) -> Option<f32> {
+        match self {
+            DocumentClass::IdCard => Some(85.60 / 53.98),
+            DocumentClass::Passport => Some(125.0 / 88.0),
+            _ => None,
+        }
+    }
+}
+
+/// Hard limits, applied before any pixel buffer exists (docs/limits.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Limits {
+    /// Largest input file accepted, in bytes. Default 64 MiB (a 50 MP phone JPEG is ~25 MB;
+    /// a 12 MP PNG ~36 MB).
+    pub max_input_bytes: u64,
+    /// Largest decoded image, in pixels. Default 64 MP (covers 48/50 MP phone modes; 192 MB as RGB).
+    pub max_pixels: u64,
+    /// Largest width or height, in pixels. Default 16384.
+    pub max_side: u32,
+    /// Largest total size of metadata segments (APPn, COM; PNG ancillary chunks). Default 4 MiB.
+    pub max_metadata_bytes: u64,
+    /// Most metadata segments / chunks. Default 256.
+    pub max_metadata_segments: u32,
+    /// Per-image deadline, polled between stages and inside the size search. Default 30 s.
+    pub deadline: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 64 << 20,
+            max_pixels: 64_000_000,
+            max_side: 16_384,
+            max_metadata_bytes: 4 << 20,
+            max_metadata_segments: 256,
+            deadline: Duration::from_secs(30),
+        }
+    }
+}
+
+/// How `fix` encodes its output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EncodeOptions {
+    /// Smallest acceptable output in bytes for document classes. Default 614,400 (600 KiB,
+    /// the safe reading of the service's "600 KB").
+    pub min_bytes: u64,
+    /// Largest acceptable output in bytes. Default 10,000,000 (the safe reading of "10 MB").
+    pub max_bytes: u64,
+    /// The quality tried first. Default 90.
+    pub quality: u8,
+    /// The lowest quality the size search may use before it downscales instead. Default 80.
+    pub min_quality: u8,
+    /// The size search aims this fraction inside the window's edges, so one full encode
+    /// usually lands. Default 0.04.
+    pub target_margin: f32,
+}
+
+impl Default for EncodeOptions {
+    fn default() -> Self {
+        EncodeOptions {
+            min_bytes: 614_400,
+            max_bytes: 10_000_000,
+            quality: 90,
+            min_quality: 80,
+            target_margin: 0.04,
+        }
+    }
+}
+
+/// Everything that decides a verdict and an output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Policy {
+    /// The document class. Default `IdCard`.
+    pub class: DocumentClass,
+    /// Input limits. Default `Limits::default()`.
+    pub limits: Limits,
+    /// Output encoding. Default `EncodeOptions::default()`.
+    pub encode: EncodeOptions,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::for_class(DocumentClass::IdCard)
+    }
+}
+
+impl Policy {
+    /// The default policy for `class`.
+    pub fn for_class(class: DocumentClass) -> Self {
+        Policy {
+            class,
+            limits: Limits::default(),
+            encode: EncodeOptions::default(),
+        }
+    }
+
+    /// The inclusive byte window an output must land in for this class: documents use
+    /// `min_bytes..=max_bytes`; selfie and liveness images have no minimum.
+    pub fn byte_window(&self) -> (u64, u64) {
+        let min = if self.class.is_document() {
+            self.encode.min_bytes
+        } else {
+            0
+        };
+        (min, self.encode.max_bytes)
+    }
+}

@@ -1,0 +1,335 @@
+//! The one output type: a [`Report`] per input, plus a [`Summary`] per batch (SPEC §4).
+
+use crate::error::Error;
+use crate::policy::DocumentClass;
+use serde::Serialize;
+
+/// How bad a finding is. `Info` never changes the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Something worth knowing (e.g. the pixels were turned upright).
+    Info,
+    /// The service may still accept it, or `fix` repairs it.
+    Warn,
+    /// The service would reject it.
+    Reject,
+}
+
+/// The verdict of one input: the worst severity among its findings, or `error` when the
+/// input could not be evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// No warn or reject finding.
+    Pass,
+    /// At least one warn finding, no reject.
+    Warn,
+    /// At least one reject finding.
+    Reject,
+    /// The input could not be evaluated (see `Report::error`).
+    Error,
+}
+
+/// Stable finding codes (SPEC §4). New codes are added, never renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FindingCode {
+    /// The JPEG ends before its end-of-image marker (or the PNG before IEND).
+    Truncated,
+    /// Bytes follow the end of the image.
+    TrailingData,
+    /// The EXIF orientation tag is outside 1..=8 (treated as 1).
+    ExifOrientationInvalid,
+    /// The pixels were turned upright per EXIF.
+    OrientationCorrected,
+    /// Longer side below the class minimum.
+    ResolutionTooLow,
+    /// Input below the byte window (fixable by `fix` when a faithful JPEG can be larger).
+    FileTooSmall,
+    /// Input above the byte window (fixable by `fix`).
+    FileTooLarge,
+    /// Not a JPEG: the upload package takes JPEG only (fixable by `fix`).
+    NotJpeg,
+    /// No faithful JPEG of this image lands in the byte window.
+    SizeTargetUnreachable,
+}
+
+impl FindingCode {
+    /// The code's JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::Truncated => "truncated",
+            FindingCode::TrailingData => "trailing_data",
+            FindingCode::ExifOrientationInvalid => "exif_orientation_invalid",
+            FindingCode::OrientationCorrected => "orientation_corrected",
+            FindingCode::ResolutionTooLow => "resolution_too_low",
+            FindingCode::FileTooSmall => "file_too_small",
+            FindingCode::FileTooLarge => "file_too_large",
+            FindingCode::NotJpeg => "not_jpeg",
+            FindingCode::SizeTargetUnreachable => "size_target_unreachable",
+        }
+    }
+}
+
+/// A frame edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Edge {
+    /// x = 0
+    Left,
+    /// y = 0
+    Top,
+    /// x = width
+    Right,
+    /// y = height
+    Bottom,
+}
+
+/// One thing that is wrong (or worth knowing) about an evaluated input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable code.
+    pub code: FindingCode,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Human-readable explanation; never matched on by callers.
+    pub message: String,
+    /// The measured value the decision was based on, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<f64>,
+    /// The threshold it was compared with, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// The frame edges involved (cut-off).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edges: Vec<Edge>,
+}
+
+impl Finding {
+    /// A finding without numbers.
+    pub fn new(code: FindingCode, severity: Severity, message: impl Into<String>) -> Self {
+        Finding {
+            code,
+            severity,
+            message: message.into(),
+            measured: None,
+            threshold: None,
+            edges: Vec::new(),
+        }
+    }
+
+    /// Attach the measured value and the threshold it was compared with.
+    pub fn measured(mut self, measured: f64, threshold: f64) -> Self {
+        self.measured = Some(measured);
+        self.threshold = Some(threshold);
+        self
+    }
+}
+
+/// What the input file is, as stored (before orientation).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputInfo {
+    /// File size in bytes.
+    pub bytes: u64,
+    /// `jpeg` or `png`, by content.
+    pub format: &'static str,
+    /// Stored width.
+    pub width: u32,
+    /// Stored height.
+    pub height: u32,
+    /// The raw EXIF orientation tag, if present (may be outside 1..=8).
+    pub orientation: Option<u32>,
+}
+
+/// The upright image (after EXIF orientation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ImageInfo {
+    /// Upright width.
+    pub width: u32,
+    /// Upright height.
+    pub height: u32,
+}
+
+/// Scores measured on the analysis plane. Every score is reported, not only pass/fail.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Focus score: variance of the Laplacian of the analysis plane.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blur: Option<f64>,
+    /// Mean luma (0..255) of the whole frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brightness: Option<f64>,
+    /// Long side of the analysis plane the scores were measured on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analysis_long_side: Option<u32>,
+}
+
+/// How many encodes the size search spent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct EncodeCount {
+    /// Full-size encodes.
+    pub full: u32,
+    /// Encodes of the band sample.
+    pub sample: u32,
+    /// The sample encodes' cost in full-encode equivalents (pixels encoded / image pixels).
+    pub sample_equivalent: f64,
+}
+
+/// What `fix` wrote (or would write).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutputInfo {
+    /// Where it was written, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Output size in bytes.
+    pub bytes: u64,
+    /// JPEG quality, or `None` when the input's own pixel data was kept.
+    pub quality: Option<u8>,
+    /// True when the pixels were re-encoded; false when the input's entropy-coded data was
+    /// kept (possibly with its metadata removed).
+    pub reencoded: bool,
+    /// True when metadata segments were removed without re-encoding.
+    pub metadata_stripped: bool,
+    /// Chroma subsampling of a re-encoded output: `4:2:0` or `4:4:4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chroma: Option<&'static str>,
+    /// Output width.
+    pub width: u32,
+    /// Output height.
+    pub height: u32,
+    /// True when the image had to be scaled down to fit the byte window.
+    pub downscaled: bool,
+    /// Encodes spent by the size search.
+    pub encodes: EncodeCount,
+}
+
+/// Why an input could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorInfo {
+    /// Stable error code (`ErrorKind::code`).
+    pub code: &'static str,
+    /// Human-readable message.
+    pub message: String,
+}
+
+/// The result of evaluating one input (SPEC §4).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Always `"report"`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The input's path (for archive entries: `archive.zip!entry/name.jpg`).
+    pub path: String,
+    /// The class it was checked as.
+    pub class: DocumentClass,
+    /// The worst severity among findings, or `error`.
+    pub verdict: Verdict,
+    /// The input as stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<InputInfo>,
+    /// The upright image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageInfo>,
+    /// Everything found, in pipeline order.
+    pub findings: Vec<Finding>,
+    /// Every score measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Metrics>,
+    /// What `fix` produced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<OutputInfo>,
+    /// Set when `verdict` is `error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorInfo>,
+}
+
+impl Report {
+    /// An empty report for `path`, to be filled in by the pipeline.
+    pub fn new(path: impl Into<String>, class: DocumentClass) -> Self {
+        Report {
+            kind: "report",
+            path: path.into(),
+            class,
+            verdict: Verdict::Pass,
+            input: None,
+            image: None,
+            findings: Vec::new(),
+            metrics: None,
+            output: None,
+            error: None,
+        }
+    }
+
+    /// Turn this report into an error report (keeps what was learnt before the failure).
+    pub fn fail(mut self, error: &Error) -> Self {
+        self.verdict = Verdict::Error;
+        self.error = Some(ErrorInfo {
+            code: error.code(),
+            message: error.message().to_string(),
+        });
+        self
+    }
+
+    /// Recompute `verdict` from the findings (unless this is an error report).
+    pub fn settle(&mut self) {
+        if self.verdict == Verdict::Error {
+            return;
+        }
+        self.verdict = match self.findings.iter().map(|f| f.severity).max() {
+            Some(Severity::Reject) => Verdict::Reject,
+            Some(Severity::Warn) => Verdict::Warn,
+            _ => Verdict::Pass,
+        };
+    }
+
+    /// True when any finding has this code.
+    pub fn has(&self, code: FindingCode) -> bool {
+        self.findings.iter().any(|f| f.code == code)
+    }
+}
+
+/// Totals of a batch (SPEC §4).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Always `"summary"`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Inputs seen.
+    pub total: u64,
+    /// Verdict `pass`.
+    pub pass: u64,
+    /// Verdict `warn`.
+    pub warn: u64,
+    /// Verdict `reject`.
+    pub reject: u64,
+    /// Verdict `error`.
+    pub errors: u64,
+}
+
+impl Summary {
+    /// Count one report.
+    pub fn add(&mut self, verdict: Verdict) {
+        self.kind = "summary";
+        self.total += 1;
+        match verdict {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Warn => self.warn += 1,
+            Verdict::Reject => self.reject += 1,
+            Verdict::Error => self.errors += 1,
+        }
+    }
+
+    /// The process exit status: 2 if any input could not be evaluated, else 1 if any was
+    /// rejected, else 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.errors > 0 {
+            2
+        } else if self.reject > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
