@@ -64,8 +64,8 @@ pub fn build(
         let src = fir::images::ImageRef::new(sw, sh, pixels, fir::PixelType::U8x3)
             .map_err(|e| Error::new(ErrorKind::InternalError, format!("analysis plane: {e}")))?;
         let mut dst = fir::images::Image::new(pw, ph, fir::PixelType::U8x3);
-        let options = fir::ResizeOptions::new()
-            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Box));
+        let options =
+            fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Box));
         resizer
             .resize(&src, &mut dst, &options)
             .map_err(|e| Error::new(ErrorKind::InternalError, format!("analysis plane: {e}")))?;
@@ -74,7 +74,11 @@ pub fn build(
     let upright = upright_copy(&small, pw, ph, 3, orientation);
     let (width, height) = orientation.upright_size(pw, ph);
     let n = width as usize * height as usize;
-    let (mut luma, mut cb, mut cr) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut luma, mut cb, mut cr) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     match decoded.layout {
         Layout::Ycbcr => {
             for px in upright.chunks_exact(3) {
@@ -124,7 +128,10 @@ pub fn laplacian_variance(a: &Analysis) -> f64 {
         let down = &a.luma[(y + 1) * w..(y + 2) * w];
         let (mut s, mut s2) = (0i64, 0i64);
         for x in 1..w - 1 {
-            let l = i64::from(up[x]) + i64::from(down[x]) + i64::from(row[x - 1]) + i64::from(row[x + 1])
+            let l = i64::from(up[x])
+                + i64::from(down[x])
+                + i64::from(row[x - 1])
+                + i64::from(row[x + 1])
                 - 4 * i64::from(row[x]);
             s += l;
             s2 += l * l;

@@ -92,12 +92,16 @@ pub struct SynthArgs {
     /// EXIF orientation tag to write (pixels are stored so that it turns them upright).
     #[arg(long, default_value_t = 1)]
     pub orientation: u16,
-    /// JPEG quality.
-    #[arg(long, default_value_t = 92)]
-    pub quality: u8,
+    /// JPEG quality (default: varied by the seed, 80..95, like real phones).
+    #[arg(long)]
+    pub quality: Option<u8>,
     /// Render a passport data page instead of an ID card.
     #[arg(long)]
     pub passport: bool,
+    /// A labelled variant: good, cut_off_left, tight, glare_large, defocus_severe,
+    /// motion_mild, dark, overexposed, white_surface, cluttered, tilted_30, ...
+    #[arg(long, default_value = "good")]
+    pub variant: String,
     /// Output JPEG.
     #[arg(short = 'o', long = "output", value_name = "OUT.jpg")]
     pub output: PathBuf,

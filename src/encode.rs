@@ -15,6 +15,7 @@ use crate::probe::Probe;
 use crate::report::EncodeCount;
 use fast_image_resize as fir;
 use jpeg_encoder::{Encoder, ImageBuffer, JpegColorType, SamplingFactor};
+use std::cell::RefCell;
 use std::time::Instant;
 
 /// Chroma subsampling of an encode.
@@ -58,11 +59,91 @@ impl Source<'_> {
     }
 }
 
+/// Upright rows per band: the encoder asks for rows in MCU bands of 8 or 16.
+const BAND_ROWS: u32 = 16;
+
 /// The upright image (or a band sample of its rows) as the encoder sees it.
 struct View<'a> {
     src: Source<'a>,
-    /// Upright rows to encode; all rows when `None`.
+    /// Upright rows to encode; all rows when `None`. Sample rows come in 16-row bands.
     rows: Option<&'a [u32]>,
+    /// For orientations that swap the axes, upright rows are stored columns. Reading a column
+    /// touches one page per pixel, so a band of 16 upright rows is transposed out of the stored
+    /// pixels at once (each stored row read once per band, 48 contiguous bytes at a time).
+    band: RefCell<Band>,
+}
+
+#[derive(Default)]
+struct Band {
+    /// Which band of upright rows `data` holds.
+    index: Option<u32>,
+    /// For each stored row, `width` adjacent stored pixels (the band's upright rows).
+    data: Vec<u8>,
+    /// Pixels per stored row in `data` (16, fewer in the last band).
+    width: usize,
+}
+
+impl<'a> View<'a> {
+    fn new(src: Source<'a>, rows: Option<&'a [u32]>) -> Self {
+        View {
+            src,
+            rows,
+            band: RefCell::new(Band::default()),
+        }
+    }
+
+    /// Copy band `index` (upright rows `index*16..`) out of the stored pixels: for every
+    /// stored row, the 16 adjacent stored columns that are those upright rows (48 contiguous
+    /// bytes), so the stored image is read once per band, in order.
+    fn load_band(&self, band: &mut Band, index: u32) {
+        let s = &self.src;
+        let (sw, sh) = (s.width as usize, s.height as usize);
+        let (_, uh) = s.upright_size();
+        let first = index * BAND_ROWS;
+        let n = (uh - first).min(BAND_ROWS) as usize;
+        // Upright row `first + k` is stored column `first + k` (tags 5, 6) or
+        // `sw - 1 - first - k` (tags 7, 8): either way n adjacent stored columns.
+        let col0 = if matches!(s.orientation.tag(), 5 | 6) {
+            first as usize
+        } else {
+            sw - first as usize - n
+        };
+        band.data.clear();
+        band.data.reserve(sh * n * 3);
+        for sy in 0..sh {
+            let at = (sy * sw + col0) * 3;
+            band.data.extend_from_slice(&s.pixels[at..at + n * 3]);
+        }
+        band.width = n;
+        band.index = Some(index);
+    }
+}
+
+/// Append one row of 3-byte pixels to the encoder's three channel buffers, converting RGB
+/// to YCbCr when needed.
+fn push_row<'p>(
+    pixels: impl Iterator<Item = &'p [u8]>,
+    layout: Layout,
+    buffers: &mut [Vec<u8>; 4],
+) {
+    let [b0, b1, b2, _] = buffers;
+    match layout {
+        Layout::Ycbcr => {
+            for p in pixels {
+                b0.push(p[0]);
+                b1.push(p[1]);
+                b2.push(p[2]);
+            }
+        }
+        Layout::Rgb => {
+            for p in pixels {
+                let (y, cb, cr) = jpeg_encoder::rgb_to_ycbcr(p[0], p[1], p[2]);
+                b0.push(y);
+                b1.push(cb);
+                b2.push(cr);
+            }
+        }
+    }
 }
 
 impl ImageBuffer for View<'_> {
@@ -84,39 +165,46 @@ impl ImageBuffer for View<'_> {
     fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
         let uy = self.rows.map_or(u32::from(y), |r| r[usize::from(y)]);
         let s = &self.src;
-        let walk = s.orientation.row(uy, s.width, s.height);
         let (uw, _) = s.upright_size();
-        let px = s.pixels;
-        let mut idx = walk.start;
-        let [b0, b1, b2, _] = buffers;
-        match s.layout {
-            Layout::Ycbcr if walk.step == 1 => {
-                let at = idx as usize * 3;
-                for p in px[at..at + uw as usize * 3].chunks_exact(3) {
-                    b0.push(p[0]);
-                    b1.push(p[1]);
-                    b2.push(p[2]);
-                }
+        let uw = uw as usize;
+        for b in buffers.iter_mut().take(3) {
+            b.reserve(uw);
+        }
+        if s.orientation.swaps_axes() {
+            let mut band = self.band.borrow_mut();
+            let index = uy / BAND_ROWS;
+            if band.index != Some(index) {
+                self.load_band(&mut band, index);
             }
-            Layout::Ycbcr => {
-                for _ in 0..uw {
-                    let at = idx as usize * 3;
-                    b0.push(px[at]);
-                    b1.push(px[at + 1]);
-                    b2.push(px[at + 2]);
-                    idx += walk.step;
-                }
+            let k = (uy % BAND_ROWS) as usize;
+            let n = band.width;
+            // Which of the band's columns holds upright row k.
+            let j = if matches!(s.orientation.tag(), 5 | 6) {
+                k
+            } else {
+                n - 1 - k
+            };
+            let column = band.data.chunks_exact(n * 3).map(|c| &c[j * 3..j * 3 + 3]);
+            // Upright x runs down the stored rows (tags 5, 8) or up them (tags 6, 7).
+            if matches!(s.orientation.tag(), 5 | 8) {
+                push_row(column, s.layout, buffers);
+            } else {
+                push_row(column.rev(), s.layout, buffers);
             }
-            Layout::Rgb => {
-                for _ in 0..uw {
-                    let at = idx as usize * 3;
-                    let (yy, cb, cr) = jpeg_encoder::rgb_to_ycbcr(px[at], px[at + 1], px[at + 2]);
-                    b0.push(yy);
-                    b1.push(cb);
-                    b2.push(cr);
-                    idx += walk.step;
-                }
-            }
+            return;
+        }
+        let walk = s.orientation.row(uy, s.width, s.height);
+        if walk.step == 1 {
+            let at = walk.start as usize * 3;
+            push_row(s.pixels[at..at + uw * 3].chunks_exact(3), s.layout, buffers);
+        } else {
+            // Mirrored rows (tags 2, 3): the same stored row, read right to left.
+            let end = (walk.start as usize + 1) * 3;
+            push_row(
+                s.pixels[end - uw * 3..end].chunks_exact(3).rev(),
+                s.layout,
+                buffers,
+            );
         }
     }
 }
@@ -142,7 +230,7 @@ fn encode_view(
             .map_err(|e| Error::new(ErrorKind::InternalError, format!("ICC profile: {e}")))?;
     }
     encoder
-        .encode_image(View { src, rows })
+        .encode_image(View::new(src, rows))
         .map_err(|e| Error::new(ErrorKind::InternalError, format!("JPEG encode: {e}")))
 }
 
@@ -362,8 +450,15 @@ fn choose(
     let qmin = search.opts.min_quality.clamp(1, q0);
     let s0 = p.predict(q0, Chroma::Cs420, search, buf)?;
     if s0 > t_hi {
-        return Ok(Ok(highest_below(p, Chroma::Cs420, (qmin, q0 - 1), t_hi, search, buf)?
-            .map(|(q, s)| (q, Chroma::Cs420, s))));
+        return Ok(Ok(highest_below(
+            p,
+            Chroma::Cs420,
+            (qmin, q0 - 1),
+            t_hi,
+            search,
+            buf,
+        )?
+        .map(|(q, s)| (q, Chroma::Cs420, s))));
     }
     if s0 >= t_lo {
         return Ok(Ok(Some((q0, Chroma::Cs420, s0))));
@@ -546,15 +641,15 @@ fn search_at_scale(
 }
 
 fn resize_into(src: &Source<'_>, nw: u32, nh: u32, dst: &mut Vec<u8>) -> Result<()> {
-    let internal = |e: &dyn std::fmt::Display| {
-        Error::new(ErrorKind::InternalError, format!("downscale: {e}"))
-    };
+    let internal =
+        |e: &dyn std::fmt::Display| Error::new(ErrorKind::InternalError, format!("downscale: {e}"));
     let from = fir::images::ImageRef::new(src.width, src.height, src.pixels, fir::PixelType::U8x3)
         .map_err(|e| internal(&e))?;
     dst.clear();
     dst.resize(nw as usize * nh as usize * 3, 0);
-    let mut to = fir::images::Image::from_slice_u8(nw, nh, dst.as_mut_slice(), fir::PixelType::U8x3)
-        .map_err(|e| internal(&e))?;
+    let mut to =
+        fir::images::Image::from_slice_u8(nw, nh, dst.as_mut_slice(), fir::PixelType::U8x3)
+            .map_err(|e| internal(&e))?;
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
     fir::Resizer::new()

@@ -42,6 +42,7 @@ pub mod policy;
 pub mod probe;
 pub mod report;
 pub mod sources;
+pub mod synth;
 
 #[cfg(test)]
 mod testutil;

@@ -92,8 +92,12 @@ fn evaluate(
         height: uh,
     });
     report.findings.extend(checks::input::check(&probe));
-    report.findings.extend(checks::resolution::check(uw, uh, policy));
-    report.findings.extend(checks::file_size::check(probe.bytes, policy));
+    report
+        .findings
+        .extend(checks::resolution::check(uw, uh, policy));
+    report
+        .findings
+        .extend(checks::file_size::check(probe.bytes, policy));
 
     // 2. decode
     let decoded = decode::decode(data, &probe, &policy.limits, &mut scratch.pixels)?;
@@ -130,7 +134,16 @@ fn evaluate(
         // Missing pixels, or too few for the class: no compliant file can be made.
         return Ok(None);
     }
-    make_output(data, &probe, &decoded, orientation, policy, scratch, deadline, report)
+    make_output(
+        data,
+        &probe,
+        &decoded,
+        orientation,
+        policy,
+        scratch,
+        deadline,
+        report,
+    )
 }
 
 /// The input can be kept as it is (or with its metadata removed) when it is a baseline JPEG
@@ -215,8 +228,15 @@ fn make_output(
         }
         Err(u) => {
             report.findings.push(
-                Finding::new(FindingCode::SizeTargetUnreachable, Severity::Reject, u.reason)
-                    .measured(u.best_bytes as f64, if u.best_bytes < lo { lo } else { hi } as f64),
+                Finding::new(
+                    FindingCode::SizeTargetUnreachable,
+                    Severity::Reject,
+                    u.reason,
+                )
+                .measured(
+                    u.best_bytes as f64,
+                    if u.best_bytes < lo { lo } else { hi } as f64,
+                ),
             );
             Ok(None)
         }

@@ -352,7 +352,7 @@ fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
         }
         let payload = &data[payload_start..end];
         match marker {
-            0xC0 | 0xC1 | 0xC2 => {
+            0xC0..=0xC2 => {
                 if seen_sof {
                     return Err(Error::new(
                         ErrorKind::DecodeFailed,
@@ -361,7 +361,10 @@ fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
                 }
                 seen_sof = true;
                 if payload.len() < 6 {
-                    return Err(Error::new(ErrorKind::DecodeFailed, "JPEG frame header too short"));
+                    return Err(Error::new(
+                        ErrorKind::DecodeFailed,
+                        "JPEG frame header too short",
+                    ));
                 }
                 if payload[0] != 8 {
                     return Err(Error::new(
@@ -479,15 +482,12 @@ fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
 }
 
 fn memchr_ff(data: &[u8], from: usize) -> Option<usize> {
-    data.get(from..)?
-        .iter()
-        .position(|&b| b == 0xFF)
-        .map(|k| from + k)
+    memchr::memchr(0xFF, data.get(from..)?).map(|k| from + k)
 }
 
 /// Read the orientation tag from a TIFF-structured EXIF block (after `Exif\0\0`).
 /// `Ok(None)`: no orientation tag. `Err(())`: the block is not readable EXIF.
-pub fn exif_orientation(tiff: &[u8]) -> std::result::Result<Option<OrientationTag>, ()> {
+pub(crate) fn exif_orientation(tiff: &[u8]) -> std::result::Result<Option<OrientationTag>, ()> {
     let exif = exif::Reader::new()
         .read_raw(tiff.to_vec())
         .map_err(|_| ())?;
@@ -541,12 +541,18 @@ fn probe_png(data: &[u8], limits: &Limits) -> Result<Probe> {
         let payload = &data[body..body + len];
         let ty: [u8; 4] = ty.try_into().expect("4 bytes");
         if !seen_ihdr && &ty != b"IHDR" {
-            return Err(Error::new(ErrorKind::DecodeFailed, "PNG does not start with IHDR"));
+            return Err(Error::new(
+                ErrorKind::DecodeFailed,
+                "PNG does not start with IHDR",
+            ));
         }
         match &ty {
             b"IHDR" => {
                 if payload.len() != 13 {
-                    return Err(Error::new(ErrorKind::DecodeFailed, "PNG IHDR has the wrong size"));
+                    return Err(Error::new(
+                        ErrorKind::DecodeFailed,
+                        "PNG IHDR has the wrong size",
+                    ));
                 }
                 seen_ihdr = true;
                 p.width = be32(payload, 0).unwrap_or(0);

@@ -66,15 +66,18 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Source> {
             let walker = walkdir::WalkDir::new(path)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
             for entry in walker {
                 match entry {
                     Ok(e) if e.file_type().is_file() => push_file(e.path(), &mut out),
                     Ok(_) => {}
                     Err(err) => out.push(Source::Broken {
-                        path: err
-                            .path()
-                            .map_or_else(|| path.display().to_string(), |p| p.display().to_string()),
+                        path: err.path().map_or_else(
+                            || path.display().to_string(),
+                            |p| p.display().to_string(),
+                        ),
                         code: ErrorKind::Io,
                         message: err.to_string(),
                     }),
@@ -123,7 +126,10 @@ fn list_zip(path: &Path) -> Result<Vec<Source>> {
     let mut out = Vec::new();
     for index in 0..archive.len() {
         let entry = archive.by_index_raw(index).map_err(|e| {
-            Error::new(ErrorKind::ArchiveRefused, format!("{}: entry {index}: {e}", path.display()))
+            Error::new(
+                ErrorKind::ArchiveRefused,
+                format!("{}: entry {index}: {e}", path.display()),
+            )
         })?;
         if entry.is_dir() {
             continue;
@@ -149,7 +155,7 @@ pub fn safe_entry_name(name: &str) -> bool {
         && !name.starts_with('/')
         && !name.contains('\\')
         && !name.chars().any(|c| c.is_control())
-        && !(name.len() >= 2 && name.as_bytes()[1] == b':')
+        && (name.len() < 2 || name.as_bytes()[1] != b':')
         && name.split('/').all(|part| part != ".." && part != ".")
 }
 
@@ -169,7 +175,10 @@ pub fn read(source: &Source, max_bytes: u64) -> Result<Vec<u8>> {
 /// Read a file through a byte cap.
 pub fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     let file = File::open(path).map_err(|e| Error::io(path.display(), e))?;
-    let len = file.metadata().map_err(|e| Error::io(path.display(), e))?.len();
+    let len = file
+        .metadata()
+        .map_err(|e| Error::io(path.display(), e))?
+        .len();
     if len > max_bytes {
         return Err(too_large(len, max_bytes));
     }
@@ -251,7 +260,16 @@ mod tests {
 
     #[test]
     fn unsafe_names_are_refused_not_rewritten() {
-        for bad in ["../x.jpg", "a/../../x.jpg", "/etc/x.jpg", "C:\\x.jpg", "C:x.jpg", "a\\b.jpg", "", "a/./b"] {
+        for bad in [
+            "../x.jpg",
+            "a/../../x.jpg",
+            "/etc/x.jpg",
+            "C:\\x.jpg",
+            "C:x.jpg",
+            "a\\b.jpg",
+            "",
+            "a/./b",
+        ] {
             assert!(!safe_entry_name(bad), "{bad:?}");
         }
         for good in ["x.jpg", "dir/x.jpg", "a..b.jpg"] {

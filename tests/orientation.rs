@@ -11,7 +11,12 @@ use kyc_preflight::{fix, DocumentClass, FindingCode, Limits, Policy, Scratch, Ve
 fn fixed_pixels(path: &std::path::Path) -> (usize, usize, Vec<u8>, Vec<u8>) {
     let data = std::fs::read(path).unwrap();
     let policy = Policy::for_class(DocumentClass::Selfie);
-    let fixed = fix(&data, &path.display().to_string(), &policy, &mut Scratch::new());
+    let fixed = fix(
+        &data,
+        &path.display().to_string(),
+        &policy,
+        &mut Scratch::new(),
+    );
     let jpeg = fixed
         .jpeg
         .unwrap_or_else(|| panic!("{}: no output: {:?}", path.display(), fixed.report));
@@ -41,7 +46,10 @@ fn recurser_suite_comes_out_upright() {
             assert_eq!((w, h), (rw, rh), "{kind}_{n}: upright size");
             let diff = mean_abs_diff(&px, &reference);
             // Same picture through two lossy encodes: a wrong transform gives 30+.
-            assert!(diff < 6.0, "{kind}_{n}: mean abs diff {diff:.2} from upright");
+            assert!(
+                diff < 6.0,
+                "{kind}_{n}: mean abs diff {diff:.2} from upright"
+            );
             assert_tag_free(&jpeg, &format!("{kind}_{n}"));
         }
     }
@@ -56,7 +64,10 @@ fn pillow_hopper_orientations_match_the_upright_hopper() {
         let (w, h, px, jpeg) = fixed_pixels(&dir.join(format!("hopper_orientation_{n}.jpg")));
         assert_eq!((w, h), (128, 128));
         let diff = mean_abs_diff(&px, &reference);
-        assert!(diff < 8.0, "hopper_orientation_{n}: mean abs diff {diff:.2}");
+        assert!(
+            diff < 8.0,
+            "hopper_orientation_{n}: mean abs diff {diff:.2}"
+        );
         assert_tag_free(&jpeg, &format!("hopper_orientation_{n}"));
     }
     // A 2x1 image tagged 8 becomes 1x2.
@@ -83,7 +94,12 @@ fn broken_exif_never_crashes_and_truncation_is_reported() {
             assert_eq!(fixed.report.verdict, Verdict::Reject);
             assert!(fixed.jpeg.is_none(), "no output from a truncated image");
         } else {
-            assert_ne!(fixed.report.verdict, Verdict::Error, "{name}: {:?}", fixed.report.error);
+            assert_ne!(
+                fixed.report.verdict,
+                Verdict::Error,
+                "{name}: {:?}",
+                fixed.report.error
+            );
             assert!(fixed.jpeg.is_some(), "{name}: {:?}", fixed.report);
         }
     }

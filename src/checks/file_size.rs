@@ -12,7 +12,9 @@ pub fn check(bytes: u64, policy: &Policy) -> Vec<Finding> {
         vec![Finding::new(
             FindingCode::FileTooSmall,
             Severity::Warn,
-            format!("the file is {bytes} bytes; the service takes documents of at least {min} bytes"),
+            format!(
+                "the file is {bytes} bytes; the service takes documents of at least {min} bytes"
+            ),
         )
         .measured(bytes as f64, min as f64)]
     } else if bytes > max {

@@ -13,8 +13,12 @@ pub fn check(probe: &Probe) -> Vec<Finding> {
             FindingCode::Truncated,
             Severity::Reject,
             match probe.format {
-                Format::Jpeg => "the JPEG ends before its end-of-image marker: part of the picture is missing",
-                Format::Png => "the PNG ends before its IEND chunk: part of the picture may be missing",
+                Format::Jpeg => {
+                    "the JPEG ends before its end-of-image marker: part of the picture is missing"
+                }
+                Format::Png => {
+                    "the PNG ends before its IEND chunk: part of the picture may be missing"
+                }
             },
         ));
     }

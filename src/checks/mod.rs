@@ -7,11 +7,3 @@
 pub mod file_size;
 pub mod input;
 pub mod resolution;
-
-#[cfg(test)]
-use crate::policy::Policy;
-
-#[cfg(test)]
-pub(crate) fn policy_for_tests() -> Policy {
-    Policy::default()
-}

@@ -97,7 +97,7 @@ pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
     t.extend_from_slice(&gps_off.to_le_bytes());
     t.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
     t.extend_from_slice(b"TestCam\0\0\0"); // 9 bytes + pad
-    // GPS IFD: one entry GPSLatitudeRef = "N"
+                                           // GPS IFD: one entry GPSLatitudeRef = "N"
     t.extend_from_slice(&1u16.to_le_bytes());
     t.extend_from_slice(&0x0001u16.to_le_bytes());
     t.extend_from_slice(&2u16.to_le_bytes());
