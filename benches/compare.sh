@@ -79,8 +79,8 @@ cleanup() { if [ "${KEEP_WORK:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$W
 trap cleanup EXIT
 
 log "generating inputs in $WORK"
-"$BIN" synth --seed 7 --width 4000 --height 3000 --orientation 6 -o "$WORK/12mp.jpg" >/dev/null
-"$BIN" synth --seed 7 --width 8000 --height 6000 --orientation 6 -o "$WORK/48mp.jpg" >/dev/null
+"$BIN" synth --seed 7 --width 4000 --height 3000 --orientation 6 --quality 92 -o "$WORK/12mp.jpg" >/dev/null
+"$BIN" synth --seed 7 --width 8000 --height 6000 --orientation 6 --quality 92 -o "$WORK/48mp.jpg" >/dev/null
 
 q() { printf '%q' "$1"; }
 REF=$(q "$ROOT/benches/reference.py")
