@@ -41,7 +41,9 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
     g.warm_up_time(Duration::from_secs(1));
     g.measurement_time(Duration::from_secs(if samples > 10 { 8 } else { 15 }));
 
-    g.bench_function("probe", |b| b.iter(|| probe::probe(black_box(jpeg), &policy.limits).unwrap()));
+    g.bench_function("probe", |b| {
+        b.iter(|| probe::probe(black_box(jpeg), &policy.limits).unwrap())
+    });
     let mut buf = Vec::new();
     g.bench_function("decode (reused buffer)", |b| {
         b.iter(|| decode::decode(black_box(jpeg), &p, &policy.limits, &mut buf).unwrap())
@@ -92,7 +94,9 @@ fn alternatives(c: &mut Criterion, jpeg: &[u8]) {
     let img = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).unwrap();
     let rgb = img.to_rgb8();
     g.bench_function("image::load_from_memory (decode)", |b| {
-        b.iter(|| image::load_from_memory_with_format(black_box(jpeg), image::ImageFormat::Jpeg).unwrap())
+        b.iter(|| {
+            image::load_from_memory_with_format(black_box(jpeg), image::ImageFormat::Jpeg).unwrap()
+        })
     });
     g.bench_function("image JpegEncoder q90 (4:4:4 only)", |b| {
         b.iter(|| {
@@ -108,8 +112,13 @@ fn alternatives(c: &mut Criterion, jpeg: &[u8]) {
             let mut out = Vec::new();
             let mut e = jpeg_encoder::Encoder::new(&mut out, 90);
             e.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
-            e.encode(rgb.as_raw(), rgb.width() as u16, rgb.height() as u16, jpeg_encoder::ColorType::Rgb)
-                .unwrap();
+            e.encode(
+                rgb.as_raw(),
+                rgb.width() as u16,
+                rgb.height() as u16,
+                jpeg_encoder::ColorType::Rgb,
+            )
+            .unwrap();
             out
         })
     });

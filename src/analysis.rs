@@ -143,3 +143,200 @@ pub fn laplacian_variance(a: &Analysis) -> f64 {
     let mean = sum / n as f64;
     sum2 / n as f64 - mean * mean
 }
+
+/// Which plane pixels belong to a region (the document, or everything else).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mask {
+    /// One flag per plane pixel.
+    pub inside: Vec<bool>,
+    /// Number of `true` flags.
+    pub count: usize,
+    /// Bounding box on the plane: x0, y0, x1, y1 (exclusive).
+    pub bbox: (u32, u32, u32, u32),
+}
+
+/// The plane pixels inside `quad` (upright image pixels), shrunk toward its centre by
+/// `shrink` (a fraction: 0.03 keeps the document's own border out of glare and blur).
+pub fn quad_mask(a: &Analysis, quad: &[[f64; 2]; 4], shrink: f64) -> Mask {
+    let s = f64::from(a.scale);
+    let cx = quad.iter().map(|p| p[0]).sum::<f64>() / 4.0;
+    let cy = quad.iter().map(|p| p[1]).sum::<f64>() / 4.0;
+    let q: Vec<(f64, f64)> = quad
+        .iter()
+        .map(|p| {
+            (
+                (cx + (p[0] - cx) * (1.0 - shrink)) / s,
+                (cy + (p[1] - cy) * (1.0 - shrink)) / s,
+            )
+        })
+        .collect();
+    let (w, h) = (a.width, a.height);
+    let mut inside = vec![false; (w * h) as usize];
+    let (mut count, mut x0, mut y0, mut x1, mut y1) = (0, w, h, 0, 0);
+    // Sign of the cross product must agree for all four edges.
+    for y in 0..h {
+        let py = f64::from(y) + 0.5;
+        for x in 0..w {
+            let px = f64::from(x) + 0.5;
+            let mut pos = 0;
+            let mut neg = 0;
+            for k in 0..4 {
+                let (ax, ay) = q[k];
+                let (bx, by) = q[(k + 1) % 4];
+                let c = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+                if c > 0.0 {
+                    pos += 1;
+                } else if c < 0.0 {
+                    neg += 1;
+                }
+            }
+            if pos == 0 || neg == 0 {
+                inside[(y * w + x) as usize] = true;
+                count += 1;
+                x0 = x0.min(x);
+                y0 = y0.min(y);
+                x1 = x1.max(x + 1);
+                y1 = y1.max(y + 1);
+            }
+        }
+    }
+    if count == 0 {
+        (x0, y0) = (0, 0);
+    }
+    Mask {
+        inside,
+        count,
+        bbox: (x0, y0, x1, y1),
+    }
+}
+
+/// The whole plane as a mask.
+pub fn full_mask(a: &Analysis) -> Mask {
+    Mask {
+        inside: vec![true; a.luma.len()],
+        count: a.luma.len(),
+        bbox: (0, 0, a.width, a.height),
+    }
+}
+
+/// The complement of `m`.
+pub fn outside(m: &Mask, a: &Analysis) -> Mask {
+    let inside: Vec<bool> = m.inside.iter().map(|&v| !v).collect();
+    let count = inside.iter().filter(|&&v| v).count();
+    Mask {
+        inside,
+        count,
+        bbox: (0, 0, a.width, a.height),
+    }
+}
+
+/// Mean luma over the mask.
+pub fn mean_luma(a: &Analysis, m: &Mask) -> f64 {
+    if m.count == 0 {
+        return 0.0;
+    }
+    let sum: u64 = a
+        .luma
+        .iter()
+        .zip(&m.inside)
+        .filter(|(_, &i)| i)
+        .map(|(&v, _)| u64::from(v))
+        .sum();
+    sum as f64 / m.count as f64
+}
+
+/// Mean colourfulness (|Cb−128| + |Cr−128|) over the mask.
+pub fn mean_chroma(a: &Analysis, m: &Mask) -> f64 {
+    if m.count == 0 {
+        return 0.0;
+    }
+    let mut sum = 0u64;
+    for i in 0..a.luma.len() {
+        if m.inside[i] {
+            sum += u64::from(a.cb[i].abs_diff(128)) + u64::from(a.cr[i].abs_diff(128));
+        }
+    }
+    sum as f64 / m.count as f64
+}
+
+/// Fraction of mask pixels at or above `level`.
+pub fn fraction_at_least(a: &Analysis, m: &Mask, level: u8) -> f64 {
+    if m.count == 0 {
+        return 0.0;
+    }
+    let n = a
+        .luma
+        .iter()
+        .zip(&m.inside)
+        .filter(|(&v, &i)| i && v >= level)
+        .count();
+    n as f64 / m.count as f64
+}
+
+/// Glare: fraction of mask pixels that are saturated (≥ `level`) together with their four
+/// neighbours, so isolated bright specks (print highlights, noise) do not count.
+pub fn glare_fraction(a: &Analysis, m: &Mask, level: u8) -> f64 {
+    if m.count == 0 {
+        return 0.0;
+    }
+    let (w, h) = (a.width as usize, a.height as usize);
+    let mut n = 0usize;
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w - 1 {
+            let i = y * w + x;
+            if m.inside[i]
+                && a.luma[i] >= level
+                && a.luma[i - 1] >= level
+                && a.luma[i + 1] >= level
+                && a.luma[i - w] >= level
+                && a.luma[i + w] >= level
+            {
+                n += 1;
+            }
+        }
+    }
+    n as f64 / m.count as f64
+}
+
+/// The Crété-Roffet "blur effect" (SPIE 6492, 2007) over the mask's bounding box: how much
+/// of the local variation survives a 9-tap re-blur, per direction; the larger of the two
+/// directions (so motion blur along one axis counts). 0 = sharp, 1 = flat. It compares the
+/// image with itself, so it does not depend on contrast or exposure, and the plane's fixed
+/// size makes it independent of the photo's resolution.
+pub fn blur_effect(a: &Analysis, m: &Mask) -> f64 {
+    let w = a.width as usize;
+    let (x0, y0, x1, y1) = (
+        m.bbox.0 as usize,
+        m.bbox.1 as usize,
+        m.bbox.2 as usize,
+        m.bbox.3 as usize,
+    );
+    if x1 < x0 + 12 || y1 < y0 + 12 {
+        return 1.0;
+    }
+    let px = |x: usize, y: usize| f64::from(a.luma[y * w + x]);
+    let mut result: f64 = 0.0;
+    for vertical in [false, true] {
+        let (mut d_f, mut d_v) = (0.0, 0.0);
+        for y in y0 + 5..y1 - 5 {
+            for x in x0 + 5..x1 - 5 {
+                if !m.inside[y * w + x] {
+                    continue;
+                }
+                // Step of the 9-tap box blur between neighbours: (p[+4] − p[−5]) / 9.
+                let (prev, ahead, behind) = if vertical {
+                    (px(x, y - 1), px(x, y + 4), px(x, y - 5))
+                } else {
+                    (px(x - 1, y), px(x + 4, y), px(x - 5, y))
+                };
+                let df = (px(x, y) - prev).abs();
+                let db = (ahead - behind).abs() / 9.0;
+                d_f += df;
+                d_v += (df - db).max(0.0);
+            }
+        }
+        let b = if d_f > 0.0 { (d_f - d_v) / d_f } else { 1.0 };
+        result = result.max(b);
+    }
+    result
+}

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
 use std::sync::mpsc;
 
 thread_local! {
@@ -18,15 +19,21 @@ thread_local! {
 }
 
 /// Evaluate one input with this thread's scratch buffers, turning a panic into an
-/// `internal_error` report.
-pub fn check_source(source: &Source, policy: &Policy) -> Report {
+/// `internal_error` report. With `annotate`, also write `<DIR>/<index>-<name>.png`.
+pub fn check_source(source: &Source, policy: &Policy, annotate: Option<(&Path, usize)>) -> Report {
     let path = source.display();
     let result = catch_unwind(AssertUnwindSafe(|| {
         let data = match sources::read(source, policy.limits.max_input_bytes) {
             Ok(d) => d,
             Err(e) => return Report::new(path.clone(), policy.class).fail(&e),
         };
-        SCRATCH.with(|s| pipeline::check(&data, &path, policy, &mut s.borrow_mut()))
+        let report = SCRATCH.with(|s| pipeline::check(&data, &path, policy, &mut s.borrow_mut()));
+        if let Some((dir, index)) = annotate {
+            if report.verdict != crate::report::Verdict::Error {
+                write_annotation(dir, index, &path, &data, &report, policy);
+            }
+        }
+        report
     }));
     result.unwrap_or_else(|panic| {
         // The scratch buffers may be mid-update: start this thread afresh.
@@ -43,12 +50,44 @@ pub fn check_source(source: &Source, policy: &Policy) -> Report {
     })
 }
 
+fn write_annotation(
+    dir: &Path,
+    index: usize,
+    path: &str,
+    data: &[u8],
+    report: &Report,
+    policy: &Policy,
+) {
+    let stem: String = Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let target = dir.join(format!("{index:05}-{stem}.png"));
+    let result = crate::annotate::annotate(data, report, policy)
+        .map_err(|e| e.to_string())
+        .and_then(|png| std::fs::write(&target, png).map_err(|e| e.to_string()));
+    if let Err(e) = result {
+        eprintln!("preflight: annotation {}: {e}", target.display());
+    }
+}
+
 /// Check every source on `jobs` threads (0 = all cores), calling `emit` with each report in
-/// input order, as soon as it and all earlier ones are done.
+/// input order, as soon as it and all earlier ones are done. With `annotate`, an annotated
+/// PNG per input is written into that directory.
 pub fn check_all(
     sources: &[Source],
     policy: &Policy,
     jobs: usize,
+    annotate: Option<&Path>,
     mut emit: impl FnMut(usize, Report),
 ) -> Result<(), Error> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -64,7 +103,8 @@ pub fn check_all(
                     .enumerate()
                     .with_max_len(1)
                     .for_each_with(tx, |tx, (i, source)| {
-                        let _ = tx.send((i, check_source(source, policy)));
+                        let _ =
+                            tx.send((i, check_source(source, policy, annotate.map(|d| (d, i)))));
                     });
             });
         });

@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use kyc_preflight::{DocumentClass, Policy};
+use std::ops::Range;
 use std::path::PathBuf;
 
 /// Check, fix and package identity-document photos for Smile ID Document Verification.
@@ -21,6 +22,8 @@ pub enum Command {
     Fix(FixArgs),
     /// Render a synthetic capture with known ground truth (for tests, demos and benchmarks).
     Synth(SynthArgs),
+    /// Measure the capture-quality checks on labelled synthetic captures (and real specimens).
+    Eval(EvalArgs),
 }
 
 /// Flags that choose the document class.
@@ -55,6 +58,12 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Threshold profile: default, strict or lenient.
+    #[arg(long, default_value = "default", value_parser = ["default", "strict", "lenient"])]
+    pub profile: String,
+    /// Write an annotated PNG per input here (outline, glare, verdict colour).
+    #[arg(long, value_name = "DIR")]
+    pub annotate: Option<PathBuf>,
     /// Files, directories or .zip archives.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -108,4 +117,55 @@ pub struct SynthArgs {
     /// Also write the ground truth as JSON here.
     #[arg(long, value_name = "TRUTH.json")]
     pub truth: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Seeds to render, A..B (B excluded). Seeds 0..999 are the tuning range; 1000 and above
+    /// are held out and never tuned on, so the default measures honest numbers.
+    #[arg(long, default_value = "1000..1040", value_name = "A..B", value_parser = parse_seeds)]
+    pub seeds: Range<u64>,
+    /// Upright frame size, WxH (1600x1200 for speed; 4000x3000 like a phone).
+    #[arg(long, default_value = "1600x1200", value_name = "WxH", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Threshold profile (accepted; not used until profiles exist).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Also check the real specimens listed in DIR/documents/labels.csv and
+    /// DIR/faces/labels.csv (e.g. ../shared/data); skipped with a reason when absent.
+    #[arg(long, value_name = "DIR")]
+    pub real: Option<PathBuf>,
+    /// Also write the Markdown report here.
+    #[arg(long, value_name = "OUT.md")]
+    pub markdown: Option<PathBuf>,
+    /// Print the results as one JSON object on stdout instead of Markdown.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_seeds(s: &str) -> Result<Range<u64>, String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("expected A..B, got {s:?}"))?;
+    let a: u64 = a.trim().parse().map_err(|e| format!("seed {a:?}: {e}"))?;
+    let b: u64 = b.trim().parse().map_err(|e| format!("seed {b:?}: {e}"))?;
+    if a >= b {
+        return Err(format!("empty seed range {a}..{b}"));
+    }
+    Ok(a..b)
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("expected WxH, got {s:?}"))?;
+    let w: u32 = w.trim().parse().map_err(|e| format!("width {w:?}: {e}"))?;
+    let h: u32 = h.trim().parse().map_err(|e| format!("height {h:?}: {e}"))?;
+    if !(64..=16384).contains(&w) || !(64..=16384).contains(&h) {
+        return Err(format!("{w}x{h}: each side must be 64..=16384"));
+    }
+    Ok((w, h))
 }

@@ -31,11 +31,14 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod annotate;
 pub mod batch;
 pub mod checks;
 pub mod decode;
+pub mod document;
 pub mod encode;
 pub mod error;
+pub mod eval;
 pub mod orient;
 pub mod pipeline;
 pub mod policy;

@@ -3,7 +3,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{CheckArgs, Cli, Command, FixArgs, SynthArgs};
+use cli::{CheckArgs, Cli, Command, EvalArgs, FixArgs, SynthArgs};
 use kyc_preflight::batch;
 use kyc_preflight::report::{Report, Summary, Verdict};
 use kyc_preflight::sources;
@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Fix(args) => run_fix(args),
         Command::Synth(args) => run_synth(args),
+        Command::Eval(args) => run_eval(args),
     };
     ExitCode::from(code)
 }
@@ -90,7 +91,15 @@ fn human(report: &Report) -> String {
 }
 
 fn run_check(args: CheckArgs) -> u8 {
-    let policy = args.class.policy();
+    let mut policy = args.class.policy();
+    policy.thresholds = kyc_preflight::policy::Thresholds::named(&args.profile)
+        .expect("clap validated the profile");
+    if let Some(dir) = &args.annotate {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("preflight: --annotate {}: {e}", dir.display());
+            return 2;
+        }
+    }
     let inputs = sources::expand(&args.paths);
     let jobs = args.jobs.unwrap_or(0);
     let mut summary = Summary::default();
@@ -104,23 +113,29 @@ fn run_check(args: CheckArgs) -> u8 {
         );
         bar
     });
-    let result = batch::check_all(&inputs, &policy, jobs, |_, report| {
-        summary.add(report.verdict);
-        if args.json {
-            emit_json(&report);
-        }
-        let show = !args.json || report.verdict != Verdict::Pass;
-        match &bar {
-            Some(bar) => {
-                if show {
-                    bar.println(human(&report));
-                }
-                bar.inc(1);
+    let result = batch::check_all(
+        &inputs,
+        &policy,
+        jobs,
+        args.annotate.as_deref(),
+        |_, report| {
+            summary.add(report.verdict);
+            if args.json {
+                emit_json(&report);
             }
-            None if show => eprintln!("{}", human(&report)),
-            None => {}
-        }
-    });
+            let show = !args.json || report.verdict != Verdict::Pass;
+            match &bar {
+                Some(bar) => {
+                    if show {
+                        bar.println(human(&report));
+                    }
+                    bar.inc(1);
+                }
+                None if show => eprintln!("{}", human(&report)),
+                None => {}
+            }
+        },
+    );
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -270,6 +285,86 @@ fn run_synth(args: SynthArgs) -> u8 {
         capture.height,
         args.orientation,
         variant.label()
+    );
+    0
+}
+
+fn run_eval(args: EvalArgs) -> u8 {
+    use kyc_preflight::eval;
+    use kyc_preflight::{DocumentClass, Policy};
+    let policy = Policy::for_class(DocumentClass::IdCard);
+    if let Some(name) = &args.profile {
+        eprintln!("preflight eval: --profile {name:?} accepted but not used yet (no profiles)");
+    }
+    let (width, height) = args.size;
+    let cases = eval::synthetic_cases(args.seeds.clone(), width, height);
+    eprintln!(
+        "preflight eval: {} synthetic cases (seeds {}..{}, {width}x{height}, class {})",
+        cases.len(),
+        args.seeds.start,
+        args.seeds.end,
+        policy.class.as_str()
+    );
+    let jobs = args.jobs.unwrap_or(0);
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(cases.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} {elapsed_precise} eta {eta}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize| match &bar {
+        Some(bar) => bar.set_position(done as u64),
+        None if done == total || done * 10 / total != (done - 1) * 10 / total => {
+            eprintln!("preflight eval: {done}/{total} cases");
+        }
+        None => {}
+    };
+    let result = eval::run_with_progress(&cases, &policy, jobs, &progress);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let (real, real_skipped) = match &args.real {
+        Some(dir) => match eval::real_documents(dir, &policy) {
+            Ok(real) => (Some(real), None),
+            Err(reason) => {
+                eprintln!("preflight eval: skipping real specimens: {reason}");
+                (None, Some(reason))
+            }
+        },
+        None => (None, None),
+    };
+    let mut markdown = result.to_markdown();
+    if let Some(real) = &real {
+        markdown.push('\n');
+        markdown.push_str(&real.to_markdown());
+    } else if let Some(reason) = &real_skipped {
+        markdown.push_str(&format!("\nReal specimens skipped: {reason}\n"));
+    }
+    if let Some(path) = &args.markdown {
+        if let Err(e) = write_atomically(path, markdown.as_bytes()) {
+            eprintln!("preflight eval: writing {}: {e}", path.display());
+            return 2;
+        }
+    }
+    if args.json {
+        emit_json(&serde_json::json!({
+            "type": "eval",
+            "synthetic": result,
+            "real": real,
+            "real_skipped": real_skipped,
+        }));
+    } else {
+        print!("{markdown}");
+    }
+    eprintln!(
+        "preflight eval: {} cases, {} not evaluated, {} disagreements",
+        result.cases,
+        result.errors,
+        result.failures.len()
     );
     0
 }

@@ -7,13 +7,15 @@
 use crate::analysis;
 use crate::checks;
 use crate::decode::{self, Decoded};
+use crate::document;
 use crate::encode::{self, EncodeScratch, Source};
 use crate::error::{Error, Result};
 use crate::orient::Orientation;
 use crate::policy::Policy;
 use crate::probe::{self, Format, JpegCoding, Probe};
 use crate::report::{
-    Finding, FindingCode, ImageInfo, InputInfo, Metrics, OutputInfo, Report, Severity,
+    DocumentMetrics, Finding, FindingCode, ImageInfo, InputInfo, Margins, Metrics, OutputInfo,
+    Report, Severity,
 };
 use std::time::Instant;
 
@@ -114,13 +116,25 @@ fn evaluate(
     // 3. orient, 4. analyse
     let orientation = Orientation::from_exif(probe.effective_orientation());
     let plane = analysis::build(&scratch.pixels, &decoded, orientation, &mut scratch.resizer)?;
-    report.metrics = Some(Metrics {
-        blur: Some(round2(analysis::laplacian_variance(&plane))),
-        brightness: Some(round2(analysis::brightness(&plane))),
-        analysis_long_side: Some(plane.width.max(plane.height)),
-    });
+    let (metrics, framing_cut, surround) = measure(&plane, (uw, uh), policy);
 
-    // 5. (capture-quality checks join here)
+    // 5. checks
+    if policy.class.is_document() {
+        let framing = checks::framing::Framing {
+            document: metrics.document.as_ref(),
+            cut: framing_cut,
+            frame: (uw, uh),
+            surround_luma: surround.map(|s| s.0),
+            surround_chroma: surround.map(|s| s.1),
+        };
+        report
+            .findings
+            .extend(checks::framing::check(&framing, policy));
+    }
+    report
+        .findings
+        .extend(checks::quality::check(&metrics, policy));
+    report.metrics = Some(metrics);
 
     if !make {
         return Ok(None);
@@ -241,6 +255,76 @@ fn make_output(
             Ok(None)
         }
     }
+}
+
+/// Measure every score on the analysis plane: the outline (document classes), and glare,
+/// blur and exposure on the document region (or the whole frame when there is none).
+/// Returns the metrics, the frame edges the document crosses, and the surround's luma and
+/// colourfulness.
+#[allow(clippy::type_complexity)]
+fn measure(
+    plane: &analysis::Analysis,
+    (uw, uh): (u32, u32),
+    policy: &Policy,
+) -> (Metrics, [bool; 4], Option<(f64, f64)>) {
+    let outline = if policy.class.is_document() {
+        document::find(plane, &document::DOCUMENT_ASPECTS)
+    } else {
+        None
+    };
+    let frame = analysis::full_mask(plane);
+    let mut metrics = Metrics {
+        blur: Some(round2(analysis::laplacian_variance(plane))),
+        frame_brightness: Some(round2(analysis::mean_luma(plane, &frame))),
+        analysis_long_side: Some(plane.width.max(plane.height)),
+        ..Metrics::default()
+    };
+    let (region, cut, surround) = match &outline {
+        Some(o) => {
+            let full = analysis::quad_mask(plane, &o.quad, 0.0);
+            let around = analysis::outside(&full, plane);
+            let surround = (around.count > plane.luma.len() / 20).then(|| {
+                (
+                    analysis::mean_luma(plane, &around),
+                    analysis::mean_chroma(plane, &around),
+                )
+            });
+            let (w, h) = (f64::from(uw), f64::from(uh));
+            let xs = o.quad.map(|p| p[0]);
+            let ys = o.quad.map(|p| p[1]);
+            let min = |v: [f64; 4]| v.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = |v: [f64; 4]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            metrics.document = Some(DocumentMetrics {
+                quad: o.quad.map(|p| [round2(p[0]), round2(p[1])]),
+                coverage: round4(full.count as f64 / plane.luma.len() as f64),
+                margins: Margins {
+                    left: round4((min(xs) / w).max(0.0)),
+                    top: round4((min(ys) / h).max(0.0)),
+                    right: round4(((w - max(xs)) / w).max(0.0)),
+                    bottom: round4(((h - max(ys)) / h).max(0.0)),
+                },
+                support: round4(o.support),
+            });
+            (analysis::quad_mask(plane, &o.quad, 0.04), o.cut, surround)
+        }
+        None => (frame, [false; 4], None),
+    };
+    let t = &policy.thresholds;
+    metrics.brightness = Some(round2(analysis::mean_luma(plane, &region)));
+    metrics.overexposed_fraction = Some(round4(analysis::fraction_at_least(plane, &region, 250)));
+    if metrics.document.is_some() {
+        metrics.glare_fraction = Some(round4(analysis::glare_fraction(
+            plane,
+            &region,
+            t.glare_luma,
+        )));
+    }
+    metrics.blur_effect = Some(round4(analysis::blur_effect(plane, &region)));
+    (metrics, cut, surround)
+}
+
+fn round4(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
 }
 
 fn round2(v: f64) -> f64 {

@@ -137,6 +137,97 @@ impl Default for EncodeOptions {
     }
 }
 
+/// Capture-quality thresholds (SPEC §3 lists peers' starting numbers; these were tuned on
+/// the synthetic tuning seeds, see docs/accuracy.md). Every score is reported whatever the
+/// verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Thresholds {
+    /// Profile name these came from.
+    pub profile: &'static str,
+    /// `blurry` when the blur effect (0 sharp .. 1 flat; Crété-Roffet re-blur measure on the
+    /// document region of the analysis plane) is above this. Default 0.26.
+    pub max_blur_effect: f64,
+    /// `glare` when more than this fraction of the document is saturated (luma ≥
+    /// `glare_luma`, in blobs). Default 0.0015.
+    pub max_glare_fraction: f64,
+    /// Luma at which a document pixel counts as glare. Default 245.
+    pub glare_luma: u8,
+    /// `too_dark` below this mean luma of the document (or frame). Default 40.
+    pub min_brightness: f64,
+    /// `overexposed` when more than this fraction of the document is at luma ≥ 250. Default 0.25.
+    pub max_overexposed_fraction: f64,
+    /// `tightly_cropped` when every margin is below this fraction of the frame. Default 0.02.
+    pub tight_margin: f64,
+    /// `too_much_background` when the document covers less than this fraction. Default 0.20.
+    pub min_coverage: f64,
+    /// `white_background` when the surface around the document has at least this mean luma
+    /// and little colour. Default 185.
+    pub white_background_luma: f64,
+}
+
+impl Thresholds {
+    /// The default profile.
+    pub fn default_profile() -> Self {
+        Thresholds {
+            profile: "default",
+            max_blur_effect: 0.26,
+            max_glare_fraction: 0.0015,
+            glare_luma: 245,
+            min_brightness: 40.0,
+            max_overexposed_fraction: 0.25,
+            tight_margin: 0.02,
+            min_coverage: 0.20,
+            white_background_luma: 185.0,
+        }
+    }
+
+    /// Stricter: rejects more borderline captures (for a capture UI that can ask again).
+    pub fn strict() -> Self {
+        Thresholds {
+            profile: "strict",
+            max_blur_effect: 0.24,
+            max_glare_fraction: 0.001,
+            min_brightness: 55.0,
+            max_overexposed_fraction: 0.15,
+            tight_margin: 0.03,
+            min_coverage: 0.35,
+            white_background_luma: 175.0,
+            ..Self::default_profile()
+        }
+    }
+
+    /// Lenient: only clear failures (for archives where a retake is impossible).
+    pub fn lenient() -> Self {
+        Thresholds {
+            profile: "lenient",
+            max_blur_effect: 0.32,
+            max_glare_fraction: 0.01,
+            min_brightness: 28.0,
+            max_overexposed_fraction: 0.40,
+            tight_margin: 0.01,
+            min_coverage: 0.10,
+            white_background_luma: 200.0,
+            ..Self::default_profile()
+        }
+    }
+
+    /// A profile by name: `default`, `strict` or `lenient`.
+    pub fn named(name: &str) -> Option<Self> {
+        match name {
+            "default" => Some(Self::default_profile()),
+            "strict" => Some(Self::strict()),
+            "lenient" => Some(Self::lenient()),
+            _ => None,
+        }
+    }
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self::default_profile()
+    }
+}
+
 /// Everything that decides a verdict and an output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Policy {
@@ -146,6 +237,8 @@ pub struct Policy {
     pub limits: Limits,
     /// Output encoding. Default `EncodeOptions::default()`.
     pub encode: EncodeOptions,
+    /// Capture-quality thresholds. Default `Thresholds::default_profile()`.
+    pub thresholds: Thresholds,
 }
 
 impl Default for Policy {
@@ -161,7 +254,17 @@ impl Policy {
             class,
             limits: Limits::default(),
             encode: EncodeOptions::default(),
+            thresholds: Thresholds::default(),
         }
+    }
+
+    /// The default policy for `class` with a named threshold profile (`default`, `strict`,
+    /// `lenient`).
+    pub fn with_profile(class: DocumentClass, profile: &str) -> Option<Self> {
+        Some(Policy {
+            thresholds: Thresholds::named(profile)?,
+            ..Policy::for_class(class)
+        })
     }
 
     /// The inclusive byte window an output must land in for this class: documents use

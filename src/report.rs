@@ -54,6 +54,26 @@ pub enum FindingCode {
     NotJpeg,
     /// No faithful JPEG of this image lands in the byte window.
     SizeTargetUnreachable,
+    /// No document outline was found.
+    DocumentNotFound,
+    /// Part of the document is outside the frame (`edges` lists which).
+    DocumentCutOff,
+    /// The document fills the frame edge to edge; its edges are not visible.
+    TightlyCropped,
+    /// The document covers too little of the frame.
+    TooMuchBackground,
+    /// The surface around the document is white or low-contrast.
+    WhiteBackground,
+    /// The document's shape contradicts how it is printed (turned by 90°).
+    WrongOrientation,
+    /// A bright reflection covers part of the document.
+    Glare,
+    /// The document is out of focus or shaken.
+    Blurry,
+    /// The picture is too dark.
+    TooDark,
+    /// The picture is blown out.
+    Overexposed,
 }
 
 impl FindingCode {
@@ -69,6 +89,16 @@ impl FindingCode {
             FindingCode::FileTooLarge => "file_too_large",
             FindingCode::NotJpeg => "not_jpeg",
             FindingCode::SizeTargetUnreachable => "size_target_unreachable",
+            FindingCode::DocumentNotFound => "document_not_found",
+            FindingCode::DocumentCutOff => "document_cut_off",
+            FindingCode::TightlyCropped => "tightly_cropped",
+            FindingCode::TooMuchBackground => "too_much_background",
+            FindingCode::WhiteBackground => "white_background",
+            FindingCode::WrongOrientation => "wrong_orientation",
+            FindingCode::Glare => "glare",
+            FindingCode::Blurry => "blurry",
+            FindingCode::TooDark => "too_dark",
+            FindingCode::Overexposed => "overexposed",
         }
     }
 }
@@ -152,15 +182,59 @@ pub struct ImageInfo {
     pub height: u32,
 }
 
+/// Margins between the document and the frame, as fractions of the frame's width/height.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Margins {
+    /// Left margin / width.
+    pub left: f64,
+    /// Top margin / height.
+    pub top: f64,
+    /// Right margin / width.
+    pub right: f64,
+    /// Bottom margin / height.
+    pub bottom: f64,
+}
+
+/// The document outline, in upright image pixels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentMetrics {
+    /// Corners: top-left, top-right, bottom-right, bottom-left. Sides cut by the frame lie
+    /// on the frame border.
+    pub quad: [[f64; 2]; 4],
+    /// Area of the visible document / frame area.
+    pub coverage: f64,
+    /// Margins to the frame.
+    pub margins: Margins,
+    /// Mean edge support of the detected sides (0..1): how sure the outline is.
+    pub support: f64,
+}
+
 /// Scores measured on the analysis plane. Every score is reported, not only pass/fail.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Metrics {
-    /// Focus score: variance of the Laplacian of the analysis plane.
+    /// Peers' focus score: variance of the Laplacian of the analysis plane (scale-dependent;
+    /// reported for comparison, not used for the verdict).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blur: Option<f64>,
-    /// Mean luma (0..255) of the whole frame.
+    /// The focus score the `blurry` check uses: Crété-Roffet blur effect on the document
+    /// region, 0 (sharp) .. 1 (flat), independent of contrast and of the photo's resolution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blur_effect: Option<f64>,
+    /// Fraction of the document's pixels that are saturated glare.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub glare_fraction: Option<f64>,
+    /// Mean luma (0..255) of the document (or the frame when none was found).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brightness: Option<f64>,
+    /// Mean luma of the whole frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame_brightness: Option<f64>,
+    /// Fraction of the document (or frame) at luma ≥ 250.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overexposed_fraction: Option<f64>,
+    /// The document outline, when found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<DocumentMetrics>,
     /// Long side of the analysis plane the scores were measured on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis_long_side: Option<u32>,

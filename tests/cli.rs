@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{jpeg, photo_rgb, with_exif};
+use common::{jpeg, photo_rgb};
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -21,14 +21,14 @@ fn json_lines(out: &Output) -> Vec<Value> {
         .collect()
 }
 
-/// A compliant 2400x1800 capture (~1 MB), rotated by EXIF when `orientation` != 1.
+/// A compliant synthetic ID-card capture, 2400x1800 upright (~1.2 MB), stored rotated
+/// with the given EXIF orientation (its Exif also carries GPS and a camera make).
 fn good_capture(orientation: u16) -> Vec<u8> {
-    let base = jpeg(&photo_rgb(2400, 1800, 40.0, 11), 2400, 1800, 92);
-    if orientation == 1 {
-        base
-    } else {
-        with_exif(&base, orientation)
-    }
+    use kyc_preflight::synth::{render, SynthSpec};
+    let mut spec = SynthSpec::good(0).with_size(2400, 1800);
+    spec.orientation = orientation;
+    spec.jpeg_quality = 92;
+    render(&spec).jpeg
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
@@ -77,8 +77,9 @@ fn check_walks_a_directory_in_sorted_order_and_carries_on_past_bad_files() {
     }
     assert_eq!(lines[0]["verdict"], "pass");
     assert_eq!(lines[0]["input"]["orientation"], 6);
-    assert_eq!(lines[0]["image"]["width"], 1800);
-    assert_eq!(lines[0]["image"]["height"], 2400);
+    assert_eq!(lines[0]["image"]["width"], 2400);
+    assert_eq!(lines[0]["image"]["height"], 1800);
+    assert_eq!(lines[0]["input"]["width"], 1800, "stored sideways");
     assert_eq!(lines[2]["verdict"], "error");
     assert_eq!(lines[2]["error"]["code"], "unsupported_format");
     assert_eq!(lines[3]["verdict"], "reject");
@@ -217,7 +218,7 @@ fn fix_writes_an_upright_compliant_jpeg_and_leaves_the_input_alone() {
     assert_eq!(report["output"]["path"], output.to_str().unwrap());
     assert_eq!(report["output"]["bytes"], written.len() as u64);
     assert_eq!(report["output"]["reencoded"], true);
-    assert_eq!(report["image"]["width"], 1800);
+    assert_eq!(report["image"]["width"], 2400);
     assert_eq!(lines[1]["type"], "summary");
     // No temporary files left behind.
     let names: Vec<String> = std::fs::read_dir(dir.path())

@@ -2,8 +2,13 @@
 //! [`Policy`], returning findings. A newcomer finds a check from its finding code:
 //! `checks::input` (truncated, trailing_data, exif_orientation_invalid,
 //! orientation_corrected, not_jpeg), `checks::resolution` (resolution_too_low),
-//! `checks::file_size` (file_too_small, file_too_large).
+//! `checks::file_size` (file_too_small, file_too_large), `checks::framing`
+//! (document_not_found, document_cut_off, tightly_cropped, too_much_background,
+//! white_background, wrong_orientation), `checks::quality` (glare, blurry, too_dark,
+//! overexposed).
 
 pub mod file_size;
+pub mod framing;
 pub mod input;
+pub mod quality;
 pub mod resolution;

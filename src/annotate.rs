@@ -1,0 +1,83 @@
+//! Annotated pictures for people: the analysis plane with the document outline (green;
+//! sides cut by the frame in red), glare pixels (magenta) and the verdict's worst finding
+//! drawn as a coloured frame (green pass, amber warn, red reject).
+
+use crate::analysis;
+use crate::decode;
+use crate::error::{Error, ErrorKind, Result};
+use crate::orient::Orientation;
+use crate::policy::Policy;
+use crate::probe;
+use crate::report::{Report, Verdict};
+
+/// A PNG of the upright analysis plane with the report's outline, glare and verdict drawn.
+pub fn annotate(data: &[u8], report: &Report, policy: &Policy) -> Result<Vec<u8>> {
+    let p = probe::probe(data, &policy.limits)?;
+    let mut pixels = Vec::new();
+    let d = decode::decode(data, &p, &policy.limits, &mut pixels)?;
+    let o = Orientation::from_exif(p.effective_orientation());
+    let a = analysis::build(&pixels, &d, o, &mut fast_image_resize::Resizer::new())?;
+    let (w, h) = (a.width, a.height);
+    let mut img = image::RgbImage::new(w, h);
+    for y in 0..h {
+        for x in 0..w {
+            let i = (y * w + x) as usize;
+            let (yy, cb, cr) = (
+                f32::from(a.luma[i]),
+                f32::from(a.cb[i]) - 128.0,
+                f32::from(a.cr[i]) - 128.0,
+            );
+            let r = (yy + 1.402 * cr).clamp(0.0, 255.0) as u8;
+            let g = (yy - 0.344_136 * cb - 0.714_136 * cr).clamp(0.0, 255.0) as u8;
+            let b = (yy + 1.772 * cb).clamp(0.0, 255.0) as u8;
+            img.put_pixel(x, y, image::Rgb([r, g, b]));
+        }
+    }
+    let metrics = report.metrics.as_ref();
+    if let Some(doc) = metrics.and_then(|m| m.document.as_ref()) {
+        let mask = analysis::quad_mask(&a, &doc.quad, 0.04);
+        for i in 0..a.luma.len() {
+            if mask.inside[i] && a.luma[i] >= policy.thresholds.glare_luma {
+                img.put_pixel(i as u32 % w, i as u32 / w, image::Rgb([255, 0, 255]));
+            }
+        }
+        let s = f64::from(a.scale);
+        for k in 0..4 {
+            let (p0, p1) = (doc.quad[k], doc.quad[(k + 1) % 4]);
+            let steps = ((p1[0] - p0[0]).hypot(p1[1] - p0[1]) / s).ceil() as usize * 2 + 1;
+            for t in 0..=steps {
+                let f = t as f64 / steps as f64;
+                let x = (p0[0] + (p1[0] - p0[0]) * f) / s;
+                let y = (p0[1] + (p1[1] - p0[1]) * f) / s;
+                for (dx, dy) in [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)] {
+                    let (xi, yi) = ((x + dx) as i64, (y + dy) as i64);
+                    if xi >= 0 && yi >= 0 && (xi as u32) < w && (yi as u32) < h {
+                        img.put_pixel(xi as u32, yi as u32, image::Rgb([0, 230, 0]));
+                    }
+                }
+            }
+        }
+    }
+    let colour = match report.verdict {
+        Verdict::Pass => [0, 200, 0],
+        Verdict::Warn => [255, 170, 0],
+        Verdict::Reject | Verdict::Error => [230, 0, 0],
+    };
+    for t in 0..4u32 {
+        for x in 0..w {
+            img.put_pixel(x, t.min(h - 1), image::Rgb(colour));
+            img.put_pixel(x, h - 1 - t.min(h - 1), image::Rgb(colour));
+        }
+        for y in 0..h {
+            img.put_pixel(t.min(w - 1), y, image::Rgb(colour));
+            img.put_pixel(w - 1 - t.min(w - 1), y, image::Rgb(colour));
+        }
+    }
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .map_err(|e| Error::new(ErrorKind::InternalError, format!("annotation PNG: {e}")))?;
+    Ok(png)
+}
+
+use image::ImageEncoder as _;

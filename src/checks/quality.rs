@@ -1,0 +1,69 @@
+//! Capture quality on the document: `glare`, `blurry`, `too_dark`, `overexposed`.
+
+use crate::policy::Policy;
+use crate::report::{Finding, FindingCode, Metrics, Severity};
+
+/// Compare the measured scores with the policy's thresholds.
+#[must_use]
+pub fn check(m: &Metrics, policy: &Policy) -> Vec<Finding> {
+    let t = &policy.thresholds;
+    let mut out = Vec::new();
+    if let Some(b) = m.brightness {
+        if b < t.min_brightness {
+            out.push(
+                Finding::new(
+                    FindingCode::TooDark,
+                    Severity::Reject,
+                    format!("the picture is too dark (mean luma {b:.0}): add light"),
+                )
+                .measured(b, t.min_brightness),
+            );
+        }
+    }
+    if let Some(fraction) = m.overexposed_fraction {
+        if fraction > t.max_overexposed_fraction {
+            out.push(
+                Finding::new(
+                    FindingCode::Overexposed,
+                    Severity::Warn,
+                    format!(
+                        "{:.0} % of the document is blown out to white: reduce the light or exposure",
+                        fraction * 100.0
+                    ),
+                )
+                .measured(fraction, t.max_overexposed_fraction),
+            );
+        }
+    }
+    let blown_out = out.iter().any(|f| f.code == FindingCode::Overexposed);
+    if let Some(g) = m.glare_fraction {
+        if g > t.max_glare_fraction && !blown_out {
+            out.push(
+                Finding::new(
+                    FindingCode::Glare,
+                    Severity::Reject,
+                    format!(
+                        "a reflection covers {:.1} % of the document: tilt it away from the light, no flash",
+                        g * 100.0
+                    ),
+                )
+                .measured(g, t.max_glare_fraction),
+            );
+        }
+    }
+    if let Some(b) = m.blur_effect {
+        if b > t.max_blur_effect {
+            out.push(
+                Finding::new(
+                    FindingCode::Blurry,
+                    Severity::Reject,
+                    format!(
+                        "the document is blurry (blur effect {b:.2}): hold still and let the camera focus"
+                    ),
+                )
+                .measured(b, t.max_blur_effect),
+            );
+        }
+    }
+    out
+}

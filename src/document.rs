@@ -1,0 +1,780 @@
+//! Stage 4b: find the document's outline on the analysis plane.
+//!
+//! Works on a ≤ 512 px copy of the luma plane:
+//! 1. Sobel gradients after a light blur; edge pixels are local maxima of the gradient
+//!    magnitude across the edge (thin edges) above an adaptive threshold.
+//! 2. A Hough transform where each edge pixel votes only near its own gradient direction,
+//!    so texture (wood grain, fabric) spreads its votes and straight document sides stand out.
+//! 3. The strongest lines, plus the four frame borders (a side cut off by the frame is the
+//!    frame border), are paired into near-parallel opposite sides, and every pair of pairs
+//!    makes a candidate quadrilateral.
+//! 4. Each candidate is scored by how much of each side is backed by edge pixels whose
+//!    gradient is perpendicular to it, by the contrast of its sides against the outside, and
+//!    by how close its shape is to the class's aspect ratio. Sides of the best candidate are
+//!    then refitted to their edge pixels (least squares) for sub-pixel corners.
+
+use crate::analysis::Analysis;
+
+/// Long side of the working plane.
+const WORK_LONG_SIDE: u32 = 512;
+
+/// A found outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outline {
+    /// Corners in upright image pixels: top-left, top-right, bottom-right, bottom-left.
+    pub quad: [[f64; 2]; 4],
+    /// Which sides lie on the frame border (the document continues outside the frame):
+    /// left, top, right, bottom of the frame.
+    pub cut: [bool; 4],
+    /// Mean edge support of the sides that are not frame borders (0..1).
+    pub support: f64,
+    /// Number of sides that are real document edges (not frame borders).
+    pub real_sides: u32,
+}
+
+/// A line `x·cos θ + y·sin θ = r` on the work plane.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Line {
+    theta: f64,
+    r: f64,
+    /// `Some(frame edge index)` for the four frame borders: 0 left, 1 top, 2 right, 3 bottom.
+    border: Option<usize>,
+}
+
+impl Line {
+    fn normal(&self) -> (f64, f64) {
+        (self.theta.cos(), self.theta.sin())
+    }
+
+    fn intersect(&self, o: &Line) -> Option<(f64, f64)> {
+        let (a1, b1) = self.normal();
+        let (a2, b2) = o.normal();
+        let det = a1 * b2 - a2 * b1;
+        if det.abs() < 1e-6 {
+            return None;
+        }
+        Some((
+            (self.r * b2 - o.r * b1) / det,
+            (a1 * o.r - a2 * self.r) / det,
+        ))
+    }
+}
+
+/// A scored quadrilateral: the lines of its four sides (side k runs from corner k to k+1),
+/// its corners on the work plane, and each side's edge support.
+struct Candidate {
+    score: f64,
+    ids: [usize; 4],
+    corners: [(f64, f64); 4],
+    supports: [f64; 4],
+}
+
+/// The working plane: luma, gradients and thin edges.
+struct Work {
+    w: usize,
+    h: usize,
+    luma: Vec<f32>,
+    gx: Vec<f32>,
+    gy: Vec<f32>,
+    mag: Vec<f32>,
+    edge: Vec<bool>,
+    /// Work-plane pixels per upright image pixel.
+    to_image: f64,
+}
+
+fn work_plane(a: &Analysis) -> Work {
+    let (aw, ah) = (a.width as usize, a.height as usize);
+    let factor = (a.width.max(a.height)).div_ceil(WORK_LONG_SIDE).max(1) as usize;
+    let (w, h) = (aw / factor, ah / factor);
+    let mut luma = vec![0f32; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let mut s = 0u32;
+            for dy in 0..factor {
+                let row = (y * factor + dy) * aw + x * factor;
+                s += a.luma[row..row + factor]
+                    .iter()
+                    .map(|&v| u32::from(v))
+                    .sum::<u32>();
+            }
+            luma[y * w + x] = s as f32 / (factor * factor) as f32;
+        }
+    }
+    // Light blur (3x3 binomial) against sensor noise and JPEG blocking.
+    let mut blurred = luma.clone();
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w - 1 {
+            let p = |dx: isize, dy: isize| {
+                luma[((y as isize + dy) as usize) * w + (x as isize + dx) as usize]
+            };
+            blurred[y * w + x] = (4.0 * p(0, 0)
+                + 2.0 * (p(-1, 0) + p(1, 0) + p(0, -1) + p(0, 1))
+                + p(-1, -1)
+                + p(1, -1)
+                + p(-1, 1)
+                + p(1, 1))
+                / 16.0;
+        }
+    }
+    let (mut gx, mut gy, mut mag) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w - 1 {
+            let p = |dx: isize, dy: isize| {
+                blurred[((y as isize + dy) as usize) * w + (x as isize + dx) as usize]
+            };
+            let sx = (p(1, -1) + 2.0 * p(1, 0) + p(1, 1)) - (p(-1, -1) + 2.0 * p(-1, 0) + p(-1, 1));
+            let sy = (p(-1, 1) + 2.0 * p(0, 1) + p(1, 1)) - (p(-1, -1) + 2.0 * p(0, -1) + p(1, -1));
+            let i = y * w + x;
+            gx[i] = sx / 8.0;
+            gy[i] = sy / 8.0;
+            mag[i] = (gx[i] * gx[i] + gy[i] * gy[i]).sqrt();
+        }
+    }
+    // Adaptive threshold: document sides are among the strongest few percent of gradients,
+    // but never below a floor that sensor noise reaches.
+    let mut sorted: Vec<f32> = mag.iter().copied().filter(|&m| m > 0.5).collect();
+    let thresh = if sorted.is_empty() {
+        f32::INFINITY
+    } else {
+        let k = ((sorted.len() as f64 * 0.85) as usize).min(sorted.len() - 1);
+        let (_, v, _) = sorted.select_nth_unstable_by(k, |a, b| a.total_cmp(b));
+        (*v * 0.6).max(2.5)
+    };
+    let mut edge = vec![false; w * h];
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w - 1 {
+            let i = y * w + x;
+            let m = mag[i];
+            if m < thresh {
+                continue;
+            }
+            // Non-maximum suppression along the gradient direction.
+            let (dx, dy) = (gx[i] / m, gy[i] / m);
+            let (sx, sy) = (dx.round() as isize, dy.round() as isize);
+            let a = mag[((y as isize + sy) as usize) * w + (x as isize + sx) as usize];
+            let b = mag[((y as isize - sy) as usize) * w + (x as isize - sx) as usize];
+            edge[i] = m >= a && m >= b;
+        }
+    }
+    Work {
+        w,
+        h,
+        luma: blurred,
+        gx,
+        gy,
+        mag,
+        edge,
+        to_image: f64::from(a.scale) * factor as f64,
+    }
+}
+
+const THETA_STEPS: usize = 360; // 0.5 degree
+
+/// Hough lines, strongest first. Each edge pixel votes within ±6° of its gradient direction.
+fn hough(work: &Work, max_lines: usize) -> Vec<(Line, u32)> {
+    let (w, h) = (work.w, work.h);
+    let diag = ((w * w + h * h) as f64).sqrt().ceil() as usize;
+    let rbins = 2 * diag + 1;
+    let mut acc = vec![0u32; THETA_STEPS * rbins];
+    let (cos, sin): (Vec<f64>, Vec<f64>) = (0..THETA_STEPS)
+        .map(|t| {
+            let th = t as f64 * std::f64::consts::PI / THETA_STEPS as f64;
+            (th.cos(), th.sin())
+        })
+        .unzip();
+    const SPREAD: isize = 12; // ±6° in half-degree steps
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if !work.edge[i] {
+                continue;
+            }
+            let mut th = f64::from(work.gy[i]).atan2(f64::from(work.gx[i]));
+            if th < 0.0 {
+                th += std::f64::consts::PI;
+            }
+            let t0 = (th / std::f64::consts::PI * THETA_STEPS as f64).round() as isize;
+            for dt in -SPREAD..=SPREAD {
+                let t = (t0 + dt).rem_euclid(THETA_STEPS as isize) as usize;
+                let r = x as f64 * cos[t] + y as f64 * sin[t];
+                let rb = (r.round() as isize + diag as isize) as usize;
+                acc[t * rbins + rb] += 1;
+            }
+        }
+    }
+    // Peaks: local maxima in a (±4°, ±5 px) window, above a minimum length.
+    let min_votes = (0.10 * w.min(h) as f64) as u32;
+    let mut peaks = Vec::new();
+    for t in 0..THETA_STEPS {
+        for rb in 1..rbins - 1 {
+            let v = acc[t * rbins + rb];
+            if v < min_votes {
+                continue;
+            }
+            let mut is_max = true;
+            'win: for dt in -4isize..=4 {
+                let tt = (t as isize + dt).rem_euclid(THETA_STEPS as isize) as usize;
+                // Wrapping theta by π flips the sign of r.
+                let wrapped = (t as isize + dt) < 0 || (t as isize + dt) >= THETA_STEPS as isize;
+                for dr in -3isize..=3 {
+                    let r = rb as isize - diag as isize + dr;
+                    let r = if wrapped { -r } else { r };
+                    let rr = r + diag as isize;
+                    if rr < 0 || rr >= rbins as isize || (dt == 0 && dr == 0) {
+                        continue;
+                    }
+                    let o = acc[tt * rbins + rr as usize];
+                    if o > v || (o == v && (tt, rr as usize) < (t, rb)) {
+                        is_max = false;
+                        break 'win;
+                    }
+                }
+            }
+            if is_max {
+                let theta = t as f64 * std::f64::consts::PI / THETA_STEPS as f64;
+                peaks.push((
+                    Line {
+                        theta,
+                        r: rb as f64 - diag as f64,
+                        border: None,
+                    },
+                    v,
+                ));
+            }
+        }
+    }
+    peaks.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.theta.total_cmp(&b.0.theta)));
+    peaks.truncate(max_lines);
+    peaks
+}
+
+/// Angle between two line directions, 0..π/2.
+fn angle_between(a: &Line, b: &Line) -> f64 {
+    let d = (a.theta - b.theta).abs() % std::f64::consts::PI;
+    d.min(std::f64::consts::PI - d)
+}
+
+/// Fraction of the segment p→q backed by edge pixels with a gradient perpendicular to it,
+/// and the mean luma step across it (inside minus outside, `inside` being toward `centre`).
+fn side_support(work: &Work, p: (f64, f64), q: (f64, f64), centre: (f64, f64)) -> (f64, f64) {
+    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 4.0 {
+        return (0.0, 0.0);
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let (mut nx, mut ny) = (-uy, ux);
+    let mid = ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0);
+    if (centre.0 - mid.0) * nx + (centre.1 - mid.1) * ny < 0.0 {
+        nx = -nx;
+        ny = -ny;
+    }
+    let samples = (len / 2.0).ceil() as usize;
+    let (mut hit, mut total, mut step_sum, mut step_n) = (0usize, 0usize, 0f64, 0usize);
+    // Skip the ends: rounded corners and corner shadows.
+    for s in 0..samples {
+        let t = 0.06 + 0.88 * (s as f64 + 0.5) / samples as f64;
+        let (cx, cy) = (p.0 + dx * t, p.1 + dy * t);
+        total += 1;
+        let mut found = false;
+        for o in -2i32..=2 {
+            let x = (cx + nx * f64::from(o)).round();
+            let y = (cy + ny * f64::from(o)).round();
+            if x < 1.0 || y < 1.0 || x >= (work.w - 1) as f64 || y >= (work.h - 1) as f64 {
+                continue;
+            }
+            let i = y as usize * work.w + x as usize;
+            if work.edge[i] {
+                let m = f64::from(work.mag[i]);
+                let along = (f64::from(work.gx[i]) * ux + f64::from(work.gy[i]) * uy).abs() / m;
+                if along < 0.35 {
+                    found = true;
+                    break;
+                }
+            }
+        }
+        if found {
+            hit += 1;
+        }
+        let at = |k: f64| -> Option<f64> {
+            let x = (cx + nx * k).round();
+            let y = (cy + ny * k).round();
+            if x < 0.0 || y < 0.0 || x >= work.w as f64 || y >= work.h as f64 {
+                return None;
+            }
+            Some(f64::from(work.luma[y as usize * work.w + x as usize]))
+        };
+        if let (Some(i), Some(o)) = (at(4.0), at(-4.0)) {
+            step_sum += i - o;
+            step_n += 1;
+        }
+    }
+    let step = if step_n > 0 {
+        step_sum / step_n as f64
+    } else {
+        0.0
+    };
+    (hit as f64 / total.max(1) as f64, step)
+}
+
+/// Edge support on the continuation of side p→q beyond q, for `frac` of its length. A true
+/// document corner is an L-junction (the side stops); a corner made by an interior line
+/// (header band, photo frame) is a T-junction where the side runs on.
+fn overshoot(work: &Work, p: (f64, f64), q: (f64, f64), frac: f64) -> f64 {
+    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+    let len = dx.hypot(dy);
+    let ext = (len * frac).max(6.0);
+    let (ux, uy) = (dx / len, dy / len);
+    // Start a little past the corner (rounded corners, the perpendicular side's own edge).
+    let a = (q.0 + ux * 3.0, q.1 + uy * 3.0);
+    let b = (q.0 + ux * (3.0 + ext), q.1 + uy * (3.0 + ext));
+    segment_support(work, a, b)
+}
+
+/// Fraction of points on segment a→b with an edge pixel (gradient perpendicular to the
+/// segment) within ±2 px; points outside the plane count as unsupported.
+fn segment_support(work: &Work, a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = dx.hypot(dy);
+    if len < 1.0 {
+        return 0.0;
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let (nx, ny) = (-uy, ux);
+    let n = (len / 1.5).ceil() as usize;
+    let mut hit = 0;
+    for s in 0..n {
+        let t = (s as f64 + 0.5) / n as f64;
+        let (cx, cy) = (a.0 + dx * t, a.1 + dy * t);
+        for o in -2i32..=2 {
+            let x = (cx + nx * f64::from(o)).round();
+            let y = (cy + ny * f64::from(o)).round();
+            if x < 1.0 || y < 1.0 || x >= (work.w - 1) as f64 || y >= (work.h - 1) as f64 {
+                continue;
+            }
+            let i = y as usize * work.w + x as usize;
+            if work.edge[i]
+                && (f64::from(work.gx[i]) * ux + f64::from(work.gy[i]) * uy).abs()
+                    / f64::from(work.mag[i])
+                    < 0.35
+            {
+                hit += 1;
+                break;
+            }
+        }
+    }
+    hit as f64 / n as f64
+}
+
+fn polygon_area(q: &[(f64, f64); 4]) -> f64 {
+    let mut a = 0.0;
+    for i in 0..4 {
+        let (x1, y1) = q[i];
+        let (x2, y2) = q[(i + 1) % 4];
+        a += x1 * y2 - x2 * y1;
+    }
+    a.abs() / 2.0
+}
+
+fn is_convex(q: &[(f64, f64); 4]) -> bool {
+    let mut sign = 0.0;
+    for i in 0..4 {
+        let (a, b, c) = (q[i], q[(i + 1) % 4], q[(i + 2) % 4]);
+        let cross = (b.0 - a.0) * (c.1 - b.1) - (b.1 - a.1) * (c.0 - b.0);
+        if cross.abs() < 1e-9 {
+            return false;
+        }
+        if sign == 0.0 {
+            sign = cross.signum();
+        } else if cross.signum() != sign {
+            return false;
+        }
+    }
+    true
+}
+
+/// Interior angles within `max_dev` radians of 90°.
+fn angles_ok(q: &[(f64, f64); 4], max_dev: f64) -> bool {
+    (0..4).all(|i| {
+        let (a, b, c) = (q[(i + 3) % 4], q[i], q[(i + 1) % 4]);
+        let (v1, v2) = ((a.0 - b.0, a.1 - b.1), (c.0 - b.0, c.1 - b.1));
+        let cos = (v1.0 * v2.0 + v1.1 * v2.1) / ((v1.0.hypot(v1.1)) * (v2.0.hypot(v2.1))).max(1e-9);
+        (cos.clamp(-1.0, 1.0).acos() - std::f64::consts::FRAC_PI_2).abs() <= max_dev
+    })
+}
+
+/// Order 4 points as top-left, top-right, bottom-right, bottom-left (by angle around the
+/// centroid, starting from the one nearest the top-left).
+fn order(pts: [(f64, f64); 4]) -> [(f64, f64); 4] {
+    let cx = pts.iter().map(|p| p.0).sum::<f64>() / 4.0;
+    let cy = pts.iter().map(|p| p.1).sum::<f64>() / 4.0;
+    let mut v = pts.to_vec();
+    v.sort_by(|a, b| {
+        (a.1 - cy)
+            .atan2(a.0 - cx)
+            .total_cmp(&(b.1 - cy).atan2(b.0 - cx))
+    });
+    // atan2 order from -π: starts around the left/top-left going clockwise in image coords.
+    let start = (0..4)
+        .min_by(|&i, &j| (v[i].0 + v[i].1).total_cmp(&(v[j].0 + v[j].1)))
+        .unwrap_or(0);
+    [
+        v[start],
+        v[(start + 1) % 4],
+        v[(start + 2) % 4],
+        v[(start + 3) % 4],
+    ]
+}
+
+/// Refit a side's line to the edge pixels within ±3 px of the segment with a gradient
+/// perpendicular to it (total least squares). Returns the original line when too few.
+fn refit(work: &Work, line: &Line, p: (f64, f64), q: (f64, f64)) -> Line {
+    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+    let len = dx.hypot(dy);
+    if len < 8.0 || line.border.is_some() {
+        return *line;
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let (nx, ny) = (-uy, ux);
+    let mut pts = Vec::new();
+    let steps = len.ceil() as usize;
+    for s in 0..steps {
+        let t = 0.08 + 0.84 * s as f64 / steps as f64;
+        let (cx, cy) = (p.0 + dx * t, p.1 + dy * t);
+        let mut best: Option<(f64, usize)> = None;
+        for o in -3i32..=3 {
+            let x = (cx + nx * f64::from(o)).round();
+            let y = (cy + ny * f64::from(o)).round();
+            if x < 1.0 || y < 1.0 || x >= (work.w - 1) as f64 || y >= (work.h - 1) as f64 {
+                continue;
+            }
+            let i = y as usize * work.w + x as usize;
+            let m = f64::from(work.mag[i]);
+            if work.edge[i]
+                && (f64::from(work.gx[i]) * ux + f64::from(work.gy[i]) * uy).abs() / m < 0.35
+                && best.is_none_or(|(bm, _)| m > bm)
+            {
+                best = Some((m, i));
+            }
+        }
+        if let Some((_, i)) = best {
+            // Sub-pixel position along the gradient (parabolic fit of the magnitude).
+            let (x, y) = ((i % work.w) as f64, (i / work.w) as f64);
+            let (gxn, gyn) = (f64::from(work.gx[i]), f64::from(work.gy[i]));
+            let gm = gxn.hypot(gyn);
+            let (sx, sy) = ((gxn / gm).round() as isize, (gyn / gm).round() as isize);
+            let at = |k: isize| {
+                let xx = (x as isize + sx * k) as usize;
+                let yy = (y as isize + sy * k) as usize;
+                f64::from(work.mag[yy * work.w + xx])
+            };
+            let (a, b, c) = (at(-1), at(0), at(1));
+            let denom = a - 2.0 * b + c;
+            let off = if denom.abs() > 1e-9 {
+                (0.5 * (a - c) / denom).clamp(-0.5, 0.5)
+            } else {
+                0.0
+            };
+            let norm = ((sx * sx + sy * sy) as f64).sqrt().max(1.0);
+            pts.push((x + off * sx as f64 / norm, y + off * sy as f64 / norm));
+        }
+    }
+    if pts.len() < 8 {
+        return *line;
+    }
+    let n = pts.len() as f64;
+    let (mx, my) = (
+        pts.iter().map(|p| p.0).sum::<f64>() / n,
+        pts.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for &(x, y) in &pts {
+        sxx += (x - mx) * (x - mx);
+        sxy += (x - mx) * (y - my);
+        syy += (y - my) * (y - my);
+    }
+    // Normal = eigenvector of the smaller eigenvalue of the scatter matrix.
+    let theta_dir = 0.5 * (2.0 * sxy).atan2(sxx - syy);
+    let mut theta = theta_dir + std::f64::consts::FRAC_PI_2;
+    let mut r = mx * theta.cos() + my * theta.sin();
+    if r < 0.0 {
+        r = -r;
+        theta += std::f64::consts::PI;
+    }
+    let theta = theta.rem_euclid(2.0 * std::f64::consts::PI);
+    // Accept only a small correction.
+    let refitted = Line {
+        theta,
+        r,
+        border: None,
+    };
+    if angle_between(&refitted, line) > 3f64.to_radians() {
+        return *line;
+    }
+    refitted
+}
+
+/// The long/short ratios a document outline may have: ID-3 passport pages and ID-1 cards.
+/// Both are always allowed, since callers often do not know which document they hold.
+pub const DOCUMENT_ASPECTS: [f64; 2] = [125.0 / 88.0, 85.60 / 53.98];
+
+/// Find the document outline. `aspects` are the long/short ratios to prefer (empty: any).
+pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
+    let work = work_plane(a);
+    let (w, h) = (work.w as f64, work.h as f64);
+    if work.w < 32 || work.h < 32 {
+        return None;
+    }
+    let mut lines: Vec<Line> = hough(&work, 36).into_iter().map(|(l, _)| l).collect();
+    let borders = [
+        Line {
+            theta: 0.0,
+            r: 0.0,
+            border: Some(0),
+        },
+        Line {
+            theta: std::f64::consts::FRAC_PI_2,
+            r: 0.0,
+            border: Some(1),
+        },
+        Line {
+            theta: 0.0,
+            r: w - 1.0,
+            border: Some(2),
+        },
+        Line {
+            theta: std::f64::consts::FRAC_PI_2,
+            r: h - 1.0,
+            border: Some(3),
+        },
+    ];
+    lines.extend(borders);
+
+    // Opposite-side pairs: near-parallel (≤ 25°), apart by ≥ 8 % of the short side.
+    let min_gap = 0.08 * w.min(h);
+    let mut pairs = Vec::new();
+    for i in 0..lines.len() {
+        for j in i + 1..lines.len() {
+            let (a1, b1) = (&lines[i], &lines[j]);
+            if a1.border.is_some() && b1.border.is_some() {
+                continue; // two borders never make a pair: the whole frame is not a document
+            }
+            if angle_between(a1, b1) > 25f64.to_radians() {
+                continue;
+            }
+            // Distance between the lines at the frame centre.
+            let c = (w / 2.0, h / 2.0);
+            let d1 = c.0 * a1.theta.cos() + c.1 * a1.theta.sin() - a1.r;
+            let d2 = c.0 * b1.theta.cos() + c.1 * b1.theta.sin() - b1.r;
+            if (d1 - d2).abs() < min_gap && (d1 + d2).abs() < min_gap {
+                continue;
+            }
+            pairs.push((i, j));
+        }
+    }
+
+    let frame_area = w * h;
+    let mut best: Option<Candidate> = None;
+    for (pi, &(a1, a2)) in pairs.iter().enumerate() {
+        for &(b1, b2) in &pairs[pi + 1..] {
+            if [b1, b2].contains(&a1) || [b1, b2].contains(&a2) {
+                continue;
+            }
+            let (la, lb) = (&lines[a1], &lines[b1]);
+            if angle_between(la, lb) < 55f64.to_radians() {
+                continue;
+            }
+            let n_border = [a1, a2, b1, b2]
+                .iter()
+                .filter(|&&k| lines[k].border.is_some())
+                .count();
+            if n_border > 2 {
+                continue;
+            }
+            let corners = [
+                lines[a1].intersect(&lines[b1]),
+                lines[b1].intersect(&lines[a2]),
+                lines[a2].intersect(&lines[b2]),
+                lines[b2].intersect(&lines[a1]),
+            ];
+            let Some(corners) = corners.iter().copied().collect::<Option<Vec<_>>>() else {
+                continue;
+            };
+            let raw = [corners[0], corners[1], corners[2], corners[3]];
+            if !is_convex(&raw) {
+                continue;
+            }
+            // Corners must be inside the frame (a little tolerance).
+            let tol = 0.02 * w.max(h);
+            if raw
+                .iter()
+                .any(|&(x, y)| x < -tol || y < -tol || x > w - 1.0 + tol || y > h - 1.0 + tol)
+            {
+                continue;
+            }
+            if !angles_ok(&raw, 35f64.to_radians()) {
+                continue;
+            }
+            let area = polygon_area(&raw);
+            if area < 0.01 * frame_area || area > 0.995 * frame_area {
+                continue;
+            }
+            let centre = (
+                raw.iter().map(|p| p.0).sum::<f64>() / 4.0,
+                raw.iter().map(|p| p.1).sum::<f64>() / 4.0,
+            );
+            // Sides in corner order: side k runs corner k → k+1 and lies on line `ids[k]`.
+            let ids = [b1, a2, b2, a1];
+            let mut supports = [0.0; 4];
+            let mut steps = [0.0; 4];
+            let mut real = 0;
+            let mut sum = 0.0;
+            for k in 0..4 {
+                if lines[ids[k]].border.is_some() {
+                    continue;
+                }
+                let (s, st) = side_support(&work, raw[k], raw[(k + 1) % 4], centre);
+                supports[k] = s;
+                steps[k] = st;
+                real += 1;
+                sum += s;
+            }
+            if real < 2 {
+                continue;
+            }
+            let mean = sum / real as f64;
+            let min_support = (0..4)
+                .filter(|&k| lines[ids[k]].border.is_none())
+                .map(|k| supports[k])
+                .fold(1.0, f64::min);
+            if min_support < 0.3 {
+                continue;
+            }
+            // Contrast polarity: a document's sides step the same way against its surround.
+            let signs: Vec<f64> = (0..4)
+                .filter(|&k| lines[ids[k]].border.is_none())
+                .map(|k| steps[k])
+                .collect();
+            // Weak steps (a dark band against a dark table) are neutral; a strong step the
+            // other way means the candidate mixes the document with something else.
+            let same = !(signs.iter().any(|&s| s > 25.0) && signs.iter().any(|&s| s < -25.0));
+            // Shape prior for fully visible quads.
+            let shape_pen = if n_border == 0 && !aspects.is_empty() {
+                let s1 = (dist(raw[0], raw[1]) + dist(raw[2], raw[3])) / 2.0;
+                let s2 = (dist(raw[1], raw[2]) + dist(raw[3], raw[0])) / 2.0;
+                let ratio = s1.max(s2) / s1.min(s2).max(1e-9);
+                let off = aspects
+                    .iter()
+                    .map(|t| (ratio / t).ln().abs())
+                    .fold(f64::INFINITY, f64::min);
+                (off - 0.10).max(0.0) * 3.0
+            } else {
+                0.0
+            };
+            // A side on the frame border is only believable when the document's neighbouring
+            // sides really run up to that border.
+            let mut reaches = true;
+            for k in 0..4 {
+                if lines[ids[k]].border.is_some() {
+                    continue;
+                }
+                let (p, q) = (raw[k], raw[(k + 1) % 4]);
+                let near = |from: (f64, f64), to: (f64, f64)| {
+                    let t = 0.85;
+                    segment_support(
+                        &work,
+                        (from.0 + (to.0 - from.0) * t, from.1 + (to.1 - from.1) * t),
+                        (
+                            from.0 + (to.0 - from.0) * 0.99,
+                            from.1 + (to.1 - from.1) * 0.99,
+                        ),
+                    )
+                };
+                if lines[ids[(k + 1) % 4]].border.is_some() && near(p, q) < 0.5 {
+                    reaches = false;
+                }
+                if lines[ids[(k + 3) % 4]].border.is_some() && near(q, p) < 0.5 {
+                    reaches = false;
+                }
+            }
+            if !reaches {
+                continue;
+            }
+            // T-junction test at both ends of every real side.
+            let mut over = 0.0;
+            let mut ends = 0;
+            for k in 0..4 {
+                if lines[ids[k]].border.is_some() {
+                    continue;
+                }
+                let (p, q) = (raw[k], raw[(k + 1) % 4]);
+                over += overshoot(&work, p, q, 0.12) + overshoot(&work, q, p, 0.12);
+                ends += 2;
+            }
+            let over = over / f64::from(ends.max(1));
+            // A side on the frame border is a claim that the document is cut off: it must be
+            // earned, so it costs more than a real side that is merely weaker.
+            let score = mean * (real as f64 / 4.0).powf(0.5) - 0.12 * n_border as f64 - 0.8 * over
+                + 0.4 * (area / frame_area).sqrt()
+                + if same { 0.15 } else { 0.0 }
+                - shape_pen;
+            if best.as_ref().is_none_or(|b| score > b.score) {
+                best = Some(Candidate {
+                    score,
+                    ids,
+                    corners: raw,
+                    supports,
+                });
+            }
+        }
+    }
+    let Candidate {
+        ids,
+        corners: raw,
+        supports,
+        ..
+    } = best?;
+    // Refit each real side, then intersect neighbouring sides again.
+    let refined: Vec<Line> = (0..4)
+        .map(|k| refit(&work, &lines[ids[k]], raw[k], raw[(k + 1) % 4]))
+        .collect();
+    let mut quad = raw;
+    for k in 0..4 {
+        // Corner k is where side k-1 meets side k.
+        if let Some(p) = refined[(k + 3) % 4].intersect(&refined[k]) {
+            if dist(p, raw[k]) < 0.05 * w.max(h) {
+                quad[k] = p;
+            }
+        }
+    }
+    let ordered = order(quad);
+    let scale = work.to_image;
+    let mut cut = [false; 4];
+    let mut real_sides = 0;
+    let mut sum = 0.0;
+    for k in 0..4 {
+        match lines[ids[k]].border {
+            Some(b) => cut[b] = true,
+            None => {
+                real_sides += 1;
+                sum += supports[k];
+            }
+        }
+    }
+    let to_img = |p: (f64, f64)| [(p.0 + 0.5) * scale, (p.1 + 0.5) * scale];
+    Some(Outline {
+        quad: [
+            to_img(ordered[0]),
+            to_img(ordered[1]),
+            to_img(ordered[2]),
+            to_img(ordered[3]),
+        ],
+        cut,
+        support: sum / f64::from(real_sides.max(1)),
+        real_sides,
+    })
+}
+
+fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
+    (a.0 - b.0).hypot(a.1 - b.1)
+}

@@ -1,0 +1,121 @@
+//! Capture-quality checks on generated captures of every kind: the expected finding is
+//! reported, and the good capture of the same seed is not rejected. Seeds come from the
+//! tuning range (0..999); the held-out range is only used by `preflight eval`.
+
+use kyc_preflight::report::Edge;
+use kyc_preflight::synth::{render, CutOff, GlareSize, Severity as Strength, SynthSpec, Variant};
+use kyc_preflight::{check, FindingCode, Policy, Report, Scratch, Verdict};
+
+fn run(seed: u64, v: Variant) -> Report {
+    let spec = SynthSpec::variant_sized(seed, v, 1600, 1200);
+    let capture = render(&spec);
+    check(
+        &capture.jpeg,
+        &v.label(),
+        &Policy::default(),
+        &mut Scratch::new(),
+    )
+}
+
+fn codes(r: &Report) -> Vec<&'static str> {
+    r.findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+#[test]
+fn good_captures_are_not_rejected_and_their_outline_is_found() {
+    for seed in [0, 1, 2] {
+        let r = run(seed, Variant::Good);
+        assert_ne!(r.verdict, Verdict::Reject, "seed {seed}: {:?}", codes(&r));
+        let doc = r.metrics.as_ref().unwrap().document.as_ref();
+        assert!(doc.is_some(), "seed {seed}: no outline");
+    }
+}
+
+#[test]
+fn cut_off_documents_are_rejected_with_the_right_edge() {
+    for (seed, side, edge) in [
+        (0, CutOff::Left, Edge::Left),
+        (0, CutOff::Top, Edge::Top),
+        (1, CutOff::Right, Edge::Right),
+        (2, CutOff::Bottom, Edge::Bottom),
+    ] {
+        let r = run(seed, Variant::CutOff(side));
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::DocumentCutOff)
+            .unwrap_or_else(|| panic!("{side:?} seed {seed}: {:?}", codes(&r)));
+        assert!(f.edges.contains(&edge), "{side:?}: {:?}", f.edges);
+        assert_eq!(r.verdict, Verdict::Reject);
+    }
+}
+
+#[test]
+fn a_capture_cropped_to_the_document_is_tightly_cropped() {
+    for seed in [0, 1] {
+        let r = run(seed, Variant::Tight);
+        assert!(
+            r.has(FindingCode::TightlyCropped),
+            "seed {seed}: {:?}",
+            codes(&r)
+        );
+    }
+}
+
+#[test]
+fn glare_of_every_size_is_rejected() {
+    for size in [GlareSize::Small, GlareSize::Medium, GlareSize::Large] {
+        let r = run(0, Variant::Glare(size));
+        assert!(r.has(FindingCode::Glare), "{size:?}: {:?}", codes(&r));
+        let g = r.metrics.as_ref().unwrap().glare_fraction.unwrap();
+        assert!(g > 0.0);
+    }
+}
+
+#[test]
+fn defocus_and_motion_blur_are_rejected() {
+    for v in [
+        Variant::Defocus(Strength::Moderate),
+        Variant::Defocus(Strength::Severe),
+        Variant::Motion(Strength::Moderate),
+        Variant::Motion(Strength::Severe),
+    ] {
+        let r = run(0, v);
+        assert!(r.has(FindingCode::Blurry), "{}: {:?}", v.label(), codes(&r));
+    }
+}
+
+#[test]
+fn exposure_is_checked_both_ways() {
+    let dark = run(0, Variant::Dark);
+    assert!(dark.has(FindingCode::TooDark), "{:?}", codes(&dark));
+    let bright = run(0, Variant::Overexposed);
+    assert!(bright.has(FindingCode::Overexposed), "{:?}", codes(&bright));
+}
+
+#[test]
+fn background_problems_warn() {
+    let white = run(0, Variant::WhiteSurface);
+    assert!(
+        white.has(FindingCode::WhiteBackground),
+        "{:?}",
+        codes(&white)
+    );
+    let tiny = run(0, Variant::TinyDocument);
+    assert!(
+        tiny.has(FindingCode::TooMuchBackground),
+        "{:?}",
+        codes(&tiny)
+    );
+}
+
+#[test]
+fn every_score_is_reported() {
+    let r = run(0, Variant::Good);
+    let m = r.metrics.unwrap();
+    assert!(m.blur.is_some() && m.blur_effect.is_some() && m.brightness.is_some());
+    assert!(m.glare_fraction.is_some());
+    let d = m.document.unwrap();
+    assert!(d.coverage > 0.1 && d.coverage < 0.95);
+    assert!(d.margins.left > 0.0 && d.margins.top > 0.0);
+}
