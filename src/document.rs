@@ -254,116 +254,159 @@ fn angle_between(a: &Line, b: &Line) -> f64 {
     d.min(std::f64::consts::PI - d)
 }
 
-/// Fraction of the segment p→q backed by edge pixels with a gradient perpendicular to it,
-/// and the mean luma step across it (inside minus outside, `inside` being toward `centre`).
-fn side_support(work: &Work, p: (f64, f64), q: (f64, f64), centre: (f64, f64)) -> (f64, f64) {
-    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
-    let len = (dx * dx + dy * dy).sqrt();
-    if len < 4.0 {
-        return (0.0, 0.0);
-    }
-    let (ux, uy) = (dx / len, dy / len);
-    let (mut nx, mut ny) = (-uy, ux);
-    let mid = ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0);
-    if (centre.0 - mid.0) * nx + (centre.1 - mid.1) * ny < 0.0 {
-        nx = -nx;
-        ny = -ny;
-    }
-    let samples = (len / 2.0).ceil() as usize;
-    let (mut hit, mut total, mut step_sum, mut step_n) = (0usize, 0usize, 0f64, 0usize);
-    // Skip the ends: rounded corners and corner shadows.
-    for s in 0..samples {
-        let t = 0.06 + 0.88 * (s as f64 + 0.5) / samples as f64;
-        let (cx, cy) = (p.0 + dx * t, p.1 + dy * t);
-        total += 1;
-        let mut found = false;
-        for o in -2i32..=2 {
-            let x = (cx + nx * f64::from(o)).round();
-            let y = (cy + ny * f64::from(o)).round();
-            if x < 1.0 || y < 1.0 || x >= (work.w - 1) as f64 || y >= (work.h - 1) as f64 {
-                continue;
-            }
-            let i = y as usize * work.w + x as usize;
-            if work.edge[i] {
-                let m = f64::from(work.mag[i]);
-                let along = (f64::from(work.gx[i]) * ux + f64::from(work.gy[i]) * uy).abs() / m;
-                if along < 0.35 {
-                    found = true;
-                    break;
+/// Edge evidence along one whole line, sampled every pixel, as prefix sums, so the support of
+/// any stretch of it is two lookups. Built once per Hough line; every candidate side, corner
+/// continuation and border reach is then O(1), which keeps cluttered scenes (thousands of
+/// candidate quadrilaterals) cheap.
+struct Profile {
+    /// Line parameter of sample 0 (position along the line direction).
+    s0: f64,
+    /// Prefix count of samples backed by a perpendicular edge within ±2 px.
+    hit: Vec<u32>,
+    /// Prefix sum of the luma step across the line (+normal side minus −normal side).
+    step: Vec<f64>,
+    /// Prefix count of samples where the step could be measured.
+    step_n: Vec<u32>,
+    /// Unit normal and direction.
+    n: (f64, f64),
+    u: (f64, f64),
+    r: f64,
+}
+
+impl Profile {
+    fn new(work: &Work, line: &Line) -> Self {
+        let n = line.normal();
+        let u = (-n.1, n.0);
+        let diag = (work.w as f64).hypot(work.h as f64).ceil();
+        let s0 = -diag;
+        let count = (2.0 * diag) as usize + 1;
+        let (mut hit, mut step, mut step_n) = (
+            Vec::with_capacity(count + 1),
+            Vec::with_capacity(count + 1),
+            Vec::with_capacity(count + 1),
+        );
+        hit.push(0);
+        step.push(0.0);
+        step_n.push(0);
+        let inside = |x: f64, y: f64| {
+            x >= 1.0 && y >= 1.0 && x < (work.w - 1) as f64 && y < (work.h - 1) as f64
+        };
+        for k in 0..count {
+            let s = s0 + k as f64;
+            let (cx, cy) = (line.r * n.0 + s * u.0, line.r * n.1 + s * u.1);
+            let mut found = false;
+            if inside(cx, cy) {
+                for o in -2i32..=2 {
+                    let x = (cx + n.0 * f64::from(o)).round();
+                    let y = (cy + n.1 * f64::from(o)).round();
+                    if !inside(x, y) {
+                        continue;
+                    }
+                    let i = y as usize * work.w + x as usize;
+                    if work.edge[i] {
+                        let along = (f64::from(work.gx[i]) * u.0 + f64::from(work.gy[i]) * u.1)
+                            .abs()
+                            / f64::from(work.mag[i]);
+                        if along < 0.35 {
+                            found = true;
+                            break;
+                        }
+                    }
                 }
             }
-        }
-        if found {
-            hit += 1;
-        }
-        let at = |k: f64| -> Option<f64> {
-            let x = (cx + nx * k).round();
-            let y = (cy + ny * k).round();
-            if x < 0.0 || y < 0.0 || x >= work.w as f64 || y >= work.h as f64 {
-                return None;
+            let (px, py) = ((cx + n.0 * 4.0).round(), (cy + n.1 * 4.0).round());
+            let (mx, my) = ((cx - n.0 * 4.0).round(), (cy - n.1 * 4.0).round());
+            let (mut ds, mut dn) = (0.0, 0);
+            if inside(px, py) && inside(mx, my) {
+                ds = f64::from(work.luma[py as usize * work.w + px as usize])
+                    - f64::from(work.luma[my as usize * work.w + mx as usize]);
+                dn = 1;
             }
-            Some(f64::from(work.luma[y as usize * work.w + x as usize]))
-        };
-        if let (Some(i), Some(o)) = (at(4.0), at(-4.0)) {
-            step_sum += i - o;
-            step_n += 1;
+            hit.push(hit[k] + u32::from(found));
+            step.push(step[k] + ds);
+            step_n.push(step_n[k] + dn);
+        }
+        Profile {
+            s0,
+            hit,
+            step,
+            step_n,
+            n,
+            u,
+            r: line.r,
         }
     }
-    let step = if step_n > 0 {
-        step_sum / step_n as f64
-    } else {
-        0.0
-    };
-    (hit as f64 / total.max(1) as f64, step)
-}
 
-/// Edge support on the continuation of side p→q beyond q, for `frac` of its length. A true
-/// document corner is an L-junction (the side stops); a corner made by an interior line
-/// (header band, photo frame) is a T-junction where the side runs on.
-fn overshoot(work: &Work, p: (f64, f64), q: (f64, f64), frac: f64) -> f64 {
-    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
-    let len = dx.hypot(dy);
-    let ext = (len * frac).max(6.0);
-    let (ux, uy) = (dx / len, dy / len);
-    // Start a little past the corner (rounded corners, the perpendicular side's own edge).
-    let a = (q.0 + ux * 3.0, q.1 + uy * 3.0);
-    let b = (q.0 + ux * (3.0 + ext), q.1 + uy * (3.0 + ext));
-    segment_support(work, a, b)
-}
-
-/// Fraction of points on segment a→b with an edge pixel (gradient perpendicular to the
-/// segment) within ±2 px; points outside the plane count as unsupported.
-fn segment_support(work: &Work, a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let len = dx.hypot(dy);
-    if len < 1.0 {
-        return 0.0;
+    /// Position of a point along the line.
+    fn pos(&self, p: (f64, f64)) -> f64 {
+        p.0 * self.u.0 + p.1 * self.u.1
     }
-    let (ux, uy) = (dx / len, dy / len);
-    let (nx, ny) = (-uy, ux);
-    let n = (len / 1.5).ceil() as usize;
-    let mut hit = 0;
-    for s in 0..n {
-        let t = (s as f64 + 0.5) / n as f64;
-        let (cx, cy) = (a.0 + dx * t, a.1 + dy * t);
-        for o in -2i32..=2 {
-            let x = (cx + nx * f64::from(o)).round();
-            let y = (cy + ny * f64::from(o)).round();
-            if x < 1.0 || y < 1.0 || x >= (work.w - 1) as f64 || y >= (work.h - 1) as f64 {
-                continue;
-            }
-            let i = y as usize * work.w + x as usize;
-            if work.edge[i]
-                && (f64::from(work.gx[i]) * ux + f64::from(work.gy[i]) * uy).abs()
-                    / f64::from(work.mag[i])
-                    < 0.35
-            {
-                hit += 1;
-                break;
-            }
+
+    /// Sample index range for positions [a, b] (a ≤ b), clamped.
+    fn range(&self, a: f64, b: f64) -> (usize, usize) {
+        let last = self.hit.len() - 1;
+        let i = ((a - self.s0).ceil().max(0.0) as usize).min(last);
+        let j = (((b - self.s0).floor() + 1.0).max(0.0) as usize).min(last);
+        (i, j.max(i))
+    }
+
+    /// Share of positions [a, b] backed by edges (positions off the line count as unbacked).
+    fn support(&self, a: f64, b: f64) -> f64 {
+        let (a, b) = (a.min(b), a.max(b));
+        let nominal = (b - a).floor() + 1.0;
+        if nominal < 1.0 {
+            return 0.0;
+        }
+        let (i, j) = self.range(a, b);
+        f64::from(self.hit[j] - self.hit[i]) / nominal
+    }
+
+    /// Mean luma step across [a, b] from the side of `centre` to the other side.
+    fn step_toward(&self, a: f64, b: f64, centre: (f64, f64)) -> f64 {
+        let (i, j) = self.range(a.min(b), a.max(b));
+        let n = self.step_n[j] - self.step_n[i];
+        if n == 0 {
+            return 0.0;
+        }
+        let mean = (self.step[j] - self.step[i]) / f64::from(n);
+        let side = centre.0 * self.n.0 + centre.1 * self.n.1 - self.r;
+        if side >= 0.0 {
+            mean
+        } else {
+            -mean
         }
     }
-    hit as f64 / n as f64
+
+    /// Support of side p→q without its ends (rounded corners, corner shadows), and its step.
+    fn side(&self, p: (f64, f64), q: (f64, f64), centre: (f64, f64)) -> (f64, f64) {
+        let (sp, sq) = (self.pos(p), self.pos(q));
+        let (lo, hi) = (sp.min(sq), sp.max(sq));
+        let trim = 0.06 * (hi - lo);
+        if hi - lo < 4.0 {
+            return (0.0, 0.0);
+        }
+        (
+            self.support(lo + trim, hi - trim),
+            self.step_toward(lo + trim, hi - trim, centre),
+        )
+    }
+
+    /// Support on the continuation of side p→q beyond q, for `frac` of its length.
+    fn overshoot(&self, p: (f64, f64), q: (f64, f64), frac: f64) -> f64 {
+        let (sp, sq) = (self.pos(p), self.pos(q));
+        let ext = ((sq - sp).abs() * frac).max(6.0);
+        if sq >= sp {
+            self.support(sq + 3.0, sq + 3.0 + ext)
+        } else {
+            self.support(sq - 3.0 - ext, sq - 3.0)
+        }
+    }
+
+    /// Support on the last stretch (85 %..99 %) of side `from`→`to`.
+    fn near_end(&self, from: (f64, f64), to: (f64, f64)) -> f64 {
+        let (sf, st) = (self.pos(from), self.pos(to));
+        self.support(sf + (st - sf) * 0.85, sf + (st - sf) * 0.99)
+    }
 }
 
 fn polygon_area(q: &[(f64, f64); 4]) -> f64 {
@@ -549,6 +592,10 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
         },
     ];
     lines.extend(borders);
+    let profiles: Vec<Option<Profile>> = lines
+        .iter()
+        .map(|l| l.border.is_none().then(|| Profile::new(&work, l)))
+        .collect();
 
     // Opposite-side pairs: near-parallel (≤ 25°), apart by ≥ 8 % of the short side.
     let min_gap = 0.08 * w.min(h);
@@ -633,7 +680,8 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                 if lines[ids[k]].border.is_some() {
                     continue;
                 }
-                let (s, st) = side_support(&work, raw[k], raw[(k + 1) % 4], centre);
+                let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
+                let (s, st) = prof.side(raw[k], raw[(k + 1) % 4], centre);
                 supports[k] = s;
                 steps[k] = st;
                 real += 1;
@@ -679,17 +727,8 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                     continue;
                 }
                 let (p, q) = (raw[k], raw[(k + 1) % 4]);
-                let near = |from: (f64, f64), to: (f64, f64)| {
-                    let t = 0.85;
-                    segment_support(
-                        &work,
-                        (from.0 + (to.0 - from.0) * t, from.1 + (to.1 - from.1) * t),
-                        (
-                            from.0 + (to.0 - from.0) * 0.99,
-                            from.1 + (to.1 - from.1) * 0.99,
-                        ),
-                    )
-                };
+                let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
+                let near = |from, to| prof.near_end(from, to);
                 if lines[ids[(k + 1) % 4]].border.is_some() && near(p, q) < 0.5 {
                     reaches = false;
                 }
@@ -708,7 +747,8 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                     continue;
                 }
                 let (p, q) = (raw[k], raw[(k + 1) % 4]);
-                over += overshoot(&work, p, q, 0.12) + overshoot(&work, q, p, 0.12);
+                let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
+                over += prof.overshoot(p, q, 0.12) + prof.overshoot(q, p, 0.12);
                 ends += 2;
             }
             let over = over / f64::from(ends.max(1));
