@@ -55,6 +55,30 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
             (analysis::laplacian_variance(&a), analysis::brightness(&a))
         })
     });
+    let plane = analysis::build(&pixels, &decoded, o, &mut resizer).unwrap();
+    g.bench_function("document outline (find)", |b| {
+        b.iter(|| {
+            kyc_preflight::document::find(
+                black_box(&plane),
+                &kyc_preflight::document::DOCUMENT_ASPECTS,
+            )
+        })
+    });
+    let outline = kyc_preflight::document::find(&plane, &kyc_preflight::document::DOCUMENT_ASPECTS);
+    g.bench_function("glare + blur + exposure scores on the document", |b| {
+        b.iter(|| {
+            let region = match &outline {
+                Some(ol) => analysis::quad_mask(&plane, &ol.quad, 0.04),
+                None => analysis::full_mask(&plane),
+            };
+            (
+                analysis::glare_fraction(&plane, &region, 245),
+                analysis::blur_effect(&plane, &region),
+                analysis::mean_luma(&plane, &region),
+                analysis::fraction_at_least(&plane, &region, 250),
+            )
+        })
+    });
     let mut out = Vec::new();
     g.bench_function("encode q90 4:2:0, rotated by the view", |b| {
         b.iter(|| encode::encode(src, 90, Chroma::Cs420, None, &mut out).unwrap())

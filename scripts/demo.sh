@@ -8,7 +8,7 @@ mkdir -p "$out"
 cargo build --release --quiet
 bin=target/release/preflight
 set -x
-"$bin" synth --seed 7 --orientation 6 -o "$out/capture.jpg" --truth "$out/capture.truth.json"
+"$bin" synth --seed 2 --orientation 6 -o "$out/capture.jpg" --truth "$out/capture.truth.json"
 "$bin" check "$out/capture.jpg"
 "$bin" fix "$out/capture.jpg" -o "$out/capture.fixed.jpg" --json
 "$bin" check --json "$out/capture.fixed.jpg"
