@@ -2,8 +2,8 @@
 //!
 //! The encoder reads the decoded pixels *through* the orientation (a row walk per upright
 //! row), so no rotated copy of the image is ever made. The size search predicts the quality
-//! from a band sample of the image (16 MCU-aligned bands, about 8 % of the rows; each sample
-//! encode costs ~0.08 of a full encode), then verifies with one full encode and corrects by
+//! from a band sample of the image (up to 16 MCU-aligned bands, 8–13 % of the rows; each sample
+//! encode costs about that fraction of a full encode), then verifies with one full encode and corrects by
 //! the measured full/sample ratio when it misses. Metadata stripping without re-encoding
 //! lives here too.
 
@@ -245,17 +245,18 @@ pub fn encode(
     encode_view(src, None, quality, chroma, icc, out)
 }
 
-/// The upright rows of the band sample for an image `uh` rows high: 16 bands of 16 rows
-/// (MCU-aligned), evenly spaced, about 8 % of the rows. Small images use every row.
+/// The upright rows of the band sample for an image `uh` rows high: up to 16 bands of 16
+/// rows (MCU-aligned), evenly spaced, one band per 128 rows at least, so the sample is
+/// 8–13 % of the rows. Images under 512 rows use every row.
 pub fn sample_rows(uh: u32) -> Vec<u32> {
-    const BANDS: u32 = 16;
     const BAND: u32 = 16;
-    if uh < BANDS * BAND * 4 {
+    if uh < 512 {
         return (0..uh).collect();
     }
-    let stride = uh / BANDS;
-    let mut rows = Vec::with_capacity((BANDS * BAND) as usize);
-    for b in 0..BANDS {
+    let bands = (uh / 128).clamp(4, 16);
+    let stride = uh / bands;
+    let mut rows = Vec::with_capacity((bands * BAND) as usize);
+    for b in 0..bands {
         let start = (b * stride + (stride - BAND) / 2) / 16 * 16;
         rows.extend(start..start + BAND);
     }
@@ -470,7 +471,6 @@ fn choose(
         }
     }
     match lowest_above(p, Chroma::Cs444, (q0, 100), t_lo, search, buf)? {
-        Some((q, s)) if s <= t_hi => Ok(Ok(Some((q, Chroma::Cs444, s)))),
         Some((q, s)) => Ok(Ok(Some((q, Chroma::Cs444, s)))),
         None => Ok(Err(p.predict(100, Chroma::Cs444, search, buf)?)),
     }

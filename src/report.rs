@@ -365,7 +365,7 @@ impl Report {
 }
 
 /// Totals of a batch (SPEC §4).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Always `"summary"`.
     #[serde(rename = "type")]
@@ -382,10 +382,22 @@ pub struct Summary {
     pub errors: u64,
 }
 
+impl Default for Summary {
+    fn default() -> Self {
+        Summary {
+            kind: "summary",
+            total: 0,
+            pass: 0,
+            warn: 0,
+            reject: 0,
+            errors: 0,
+        }
+    }
+}
+
 impl Summary {
     /// Count one report.
     pub fn add(&mut self, verdict: Verdict) {
-        self.kind = "summary";
         self.total += 1;
         match verdict {
             Verdict::Pass => self.pass += 1,

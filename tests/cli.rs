@@ -295,3 +295,14 @@ fn a_missing_path_is_an_error_report_not_a_crash() {
     assert_eq!(lines[0]["verdict"], "error");
     assert_eq!(lines[0]["error"]["code"], "io_error");
 }
+
+#[test]
+fn an_empty_directory_gives_an_empty_summary_and_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = preflight(&["check", "--json", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["type"], "summary");
+    assert_eq!(lines[0]["total"], 0);
+}

@@ -22,7 +22,7 @@ pub fn check(width: u32, height: u32, policy: &Policy) -> Vec<Finding> {
         FindingCode::ResolutionTooLow,
         severity,
         format!(
-            "the longer side is {long} px; a {} needs at least {min} px (it is never upscaled)",
+            "the longer side is {long} px; the {} class needs at least {min} px (images are never upscaled)",
             policy.class.as_str()
         ),
     )
