@@ -292,10 +292,11 @@ fn run_synth(args: SynthArgs) -> u8 {
 fn run_eval(args: EvalArgs) -> u8 {
     use kyc_preflight::eval;
     use kyc_preflight::{DocumentClass, Policy};
-    let policy = Policy::for_class(DocumentClass::IdCard);
-    if let Some(name) = &args.profile {
-        eprintln!("preflight eval: --profile {name:?} accepted but not used yet (no profiles)");
-    }
+    let profile = args.profile.as_deref().unwrap_or("default");
+    let Some(policy) = Policy::with_profile(DocumentClass::IdCard, profile) else {
+        eprintln!("preflight eval: unknown profile {profile:?} (default, strict, lenient)");
+        return 2;
+    };
     let (width, height) = args.size;
     let cases = eval::synthetic_cases(args.seeds.clone(), width, height);
     eprintln!(

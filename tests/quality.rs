@@ -119,3 +119,16 @@ fn every_score_is_reported() {
     assert!(d.coverage > 0.1 && d.coverage < 0.95);
     assert!(d.margins.left > 0.0 && d.margins.top > 0.0);
 }
+
+#[test]
+fn selfies_are_not_judged_by_the_document_blur_threshold() {
+    let spec = SynthSpec::variant_sized(0, Variant::Defocus(Strength::Severe), 1600, 1200);
+    let capture = render(&spec);
+    let policy = Policy::for_class(kyc_preflight::DocumentClass::Selfie);
+    let r = check(&capture.jpeg, "selfie", &policy, &mut Scratch::new());
+    assert!(!r.has(FindingCode::Blurry), "{:?}", codes(&r));
+    assert!(
+        r.metrics.unwrap().blur_effect.is_some(),
+        "the score is still reported"
+    );
+}

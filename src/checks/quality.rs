@@ -1,4 +1,5 @@
-//! Capture quality on the document: `glare`, `blurry`, `too_dark`, `overexposed`.
+//! Capture quality on the document: `glare`, `blurry` (document classes), `too_dark`,
+//! `overexposed` (every class).
 
 use crate::policy::Policy;
 use crate::report::{Finding, FindingCode, Metrics, Severity};
@@ -51,7 +52,9 @@ pub fn check(m: &Metrics, policy: &Policy) -> Vec<Finding> {
             );
         }
     }
-    if let Some(b) = m.blur_effect {
+    // The blur threshold is calibrated on printed documents (sharp text); a face or a
+    // liveness frame is soft by nature, so for those classes the score is only reported.
+    if let (Some(b), true) = (m.blur_effect, policy.class.is_document()) {
         if b > t.max_blur_effect {
             out.push(
                 Finding::new(
