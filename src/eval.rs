@@ -19,6 +19,7 @@
 
 use crate::pipeline::{self, Scratch};
 use crate::policy::Policy;
+use crate::report::FindingCode;
 use crate::report::Report;
 use crate::synth::{self, Background, DocKind, Severity as Strength, SynthSpec, Truth, Variant};
 use rayon::prelude::*;
@@ -89,20 +90,25 @@ impl Check {
         Check::Overexposed,
     ];
 
-    /// The finding code this check reports.
-    pub fn code(self) -> &'static str {
+    /// The finding this check reports.
+    pub fn finding(self) -> FindingCode {
         match self {
-            Check::DocumentNotFound => "document_not_found",
-            Check::DocumentCutOff => "document_cut_off",
-            Check::TightlyCropped => "tightly_cropped",
-            Check::TooMuchBackground => "too_much_background",
-            Check::WhiteBackground => "white_background",
-            Check::WrongOrientation => "wrong_orientation",
-            Check::Glare => "glare",
-            Check::Blurry => "blurry",
-            Check::TooDark => "too_dark",
-            Check::Overexposed => "overexposed",
+            Check::DocumentNotFound => FindingCode::DocumentNotFound,
+            Check::DocumentCutOff => FindingCode::DocumentCutOff,
+            Check::TightlyCropped => FindingCode::TightlyCropped,
+            Check::TooMuchBackground => FindingCode::TooMuchBackground,
+            Check::WhiteBackground => FindingCode::WhiteBackground,
+            Check::WrongOrientation => FindingCode::WrongOrientation,
+            Check::Glare => FindingCode::Glare,
+            Check::Blurry => FindingCode::Blurry,
+            Check::TooDark => FindingCode::TooDark,
+            Check::Overexposed => FindingCode::Overexposed,
         }
+    }
+
+    /// The finding code this check reports (its JSON spelling).
+    pub fn code(self) -> &'static str {
+        self.finding().as_str()
     }
 
     fn index(self) -> usize {
