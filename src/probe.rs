@@ -142,11 +142,8 @@ impl Probe {
 
     /// Upright size after applying the orientation.
     pub fn upright_size(&self) -> (u32, u32) {
-        if self.effective_orientation() >= 5 {
-            (self.height, self.width)
-        } else {
-            (self.width, self.height)
-        }
+        crate::orient::Orientation::from_exif(self.effective_orientation())
+            .upright_size(self.width, self.height)
     }
 
     /// True when the file carries metadata a privacy-clean output must not.
