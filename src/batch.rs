@@ -3,7 +3,7 @@
 //! and reports delivered in input order as soon as they are ready.
 
 use crate::error::{Error, ErrorKind};
-use crate::pipeline::{self, Scratch};
+use crate::pipeline::{self, Fixed, Scratch};
 use crate::policy::Policy;
 use crate::report::Report;
 use crate::sources::{self, Source};
@@ -22,31 +22,56 @@ thread_local! {
 /// `internal_error` report. With `annotate`, also write `<DIR>/<index>-<name>.png`.
 pub fn check_source(source: &Source, policy: &Policy, annotate: Option<(&Path, usize)>) -> Report {
     let path = source.display();
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    isolate(&path, policy, |scratch| {
         let data = match sources::read(source, policy.limits.max_input_bytes) {
             Ok(d) => d,
             Err(e) => return Report::new(path.clone(), policy.class).fail(&e),
         };
-        let report = SCRATCH.with(|s| pipeline::check(&data, &path, policy, &mut s.borrow_mut()));
+        let report = pipeline::check(&data, &path, policy, scratch);
         if let Some((dir, index)) = annotate {
             if report.verdict != crate::report::Verdict::Error {
                 write_annotation(dir, index, &path, &data, &report, policy);
             }
         }
         report
+    })
+}
+
+/// [`pipeline::check`] with this thread's scratch buffers, a panic isolated to the report.
+pub fn check_isolated(data: &[u8], path: &str, policy: &Policy) -> Report {
+    isolate(path, policy, |scratch| {
+        pipeline::check(data, path, policy, scratch)
+    })
+}
+
+/// [`pipeline::fix`] with this thread's scratch buffers, a panic isolated to the report.
+pub fn fix_isolated(data: &[u8], path: &str, policy: &Policy) -> Fixed {
+    isolate(path, policy, |scratch| {
+        pipeline::fix(data, path, policy, scratch)
+    })
+}
+
+/// Run `work` with this thread's scratch buffers; a panic becomes an `internal_error` report
+/// for `path` (and the scratch buffers, possibly mid-update, are replaced).
+fn isolate<T: From<Report>>(
+    path: &str,
+    policy: &Policy,
+    work: impl FnOnce(&mut Scratch) -> T,
+) -> T {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        SCRATCH.with(|s| work(&mut s.borrow_mut()))
     }));
     result.unwrap_or_else(|panic| {
-        // The scratch buffers may be mid-update: start this thread afresh.
         SCRATCH.with(|s| *s.borrow_mut() = Scratch::new());
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
-        Report::new(path, policy.class).fail(&Error::new(
+        T::from(Report::new(path, policy.class).fail(&Error::new(
             ErrorKind::InternalError,
             format!("internal error while evaluating this input: {what}"),
-        ))
+        )))
     })
 }
 

@@ -20,6 +20,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Make one upright, metadata-free JPEG inside the upload byte window.
     Fix(FixArgs),
+    /// Fix every photo of a job in parallel and write the verified upload zip with info.json.
+    Package(Box<PackageArgs>),
+    /// Predict whether the service accepts an upload zip (ours or another SDK's).
+    #[command(name = "validate-zip")]
+    ValidateZip(ValidateZipArgs),
+    /// Print the request signature and its timestamp as JSON.
+    Sign(SignArgs),
     /// Render a synthetic capture with known ground truth (for tests, demos and benchmarks).
     Synth(SynthArgs),
     /// Measure the capture-quality checks on labelled synthetic captures (and real specimens).
@@ -85,6 +92,101 @@ pub struct FixArgs {
     /// Accepted for symmetry with `check`; one image uses one core.
     #[arg(long, short = 'j', value_name = "N", hide = true)]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// Issuing country, ISO 3166-1 alpha-2 (e.g. NG).
+    #[arg(long, value_name = "CC")]
+    pub country: String,
+    /// Smile ID id_type (PASSPORT selects the passport class for the ID images).
+    #[arg(long = "id-type", value_name = "T")]
+    pub id_type: Option<String>,
+    /// The selfie (optional with --use-enrolled-image).
+    #[arg(long, value_name = "S")]
+    pub selfie: Option<PathBuf>,
+    /// The front of the ID document.
+    #[arg(long = "id-front", value_name = "F")]
+    pub id_front: PathBuf,
+    /// The back of the ID document.
+    #[arg(long = "id-back", value_name = "B")]
+    pub id_back: Option<PathBuf>,
+    /// A liveness frame (repeat, up to 8, in capture order).
+    #[arg(long, value_name = "L")]
+    pub liveness: Vec<PathBuf>,
+    /// Images as base64 inside info.json (type ids 2/3/6/7); the zip then holds info.json alone.
+    #[arg(long)]
+    pub inline: bool,
+    /// The job compares against the user's enrolled selfie, so no selfie is needed.
+    #[arg(long = "use-enrolled-image")]
+    pub use_enrolled_image: bool,
+    /// Where to write the zip (atomically; only when every image is accepted).
+    #[arg(short = 'o', long = "output", value_name = "attachments.zip")]
+    pub output: PathBuf,
+    /// JSON Lines on stdout: one report per image, the package, then a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Threshold profile: default, strict or lenient.
+    #[arg(long, default_value = "default", value_parser = ["default", "strict", "lenient"])]
+    pub profile: String,
+    #[command(flatten)]
+    pub partner: PartnerArgs,
+    /// Also write the prep-upload request body (POST /v1/upload) here; needs --partner-id.
+    #[arg(long = "prep-upload", value_name = "BODY.json")]
+    pub prep_upload: Option<PathBuf>,
+}
+
+/// Partner details: with --partner-id, info.json carries misc_information (signature,
+/// timestamp, partner_params, callback_url).
+#[derive(Debug, Args)]
+pub struct PartnerArgs {
+    /// Partner ID (smile_client_id).
+    #[arg(long = "partner-id", value_name = "P", requires_all = ["api_key", "job_id", "user_id"])]
+    pub partner_id: Option<String>,
+    /// API key the signature is made with.
+    #[arg(long = "api-key", value_name = "K")]
+    pub api_key: Option<String>,
+    /// Your job reference (partner_params.job_id).
+    #[arg(long = "job-id", value_name = "ID")]
+    pub job_id: Option<String>,
+    /// Your user reference (partner_params.user_id).
+    #[arg(long = "user-id", value_name = "ID")]
+    pub user_id: Option<String>,
+    /// Where the service posts the result.
+    #[arg(long = "callback-url", value_name = "URL", default_value = "")]
+    pub callback_url: String,
+    /// Signature timestamp, ISO 8601 (default: now).
+    #[arg(long, value_name = "T")]
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateZipArgs {
+    /// The upload zip (read in memory, never extracted).
+    #[arg(value_name = "ZIP")]
+    pub zip: PathBuf,
+    /// Print the result as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads for checking the images (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Partner ID.
+    #[arg(long = "partner-id", value_name = "P")]
+    pub partner_id: String,
+    /// API key.
+    #[arg(long = "api-key", value_name = "K")]
+    pub api_key: String,
+    /// Timestamp to sign, ISO 8601 (default: now).
+    #[arg(long, value_name = "T")]
+    pub timestamp: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -40,17 +40,23 @@ pub mod encode;
 pub mod error;
 pub mod eval;
 pub mod orient;
+pub mod package;
 pub mod pipeline;
 pub mod policy;
 pub mod probe;
+pub mod protocol;
 pub mod report;
 pub mod sources;
 pub mod synth;
+pub mod validate;
 
 #[cfg(test)]
 mod testutil;
 
 pub use error::{Error, ErrorKind};
+pub use package::{package, Package, PackageInput, PackageRequest};
 pub use pipeline::{check, fix, Fixed, Scratch};
 pub use policy::{DocumentClass, EncodeOptions, Limits, Policy};
+pub use protocol::{sign, verify, Role};
 pub use report::{Finding, FindingCode, Report, Severity, Summary, Verdict};
+pub use validate::{validate_zip, Validation};

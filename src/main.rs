@@ -3,7 +3,9 @@
 mod cli;
 
 use clap::Parser;
-use cli::{CheckArgs, Cli, Command, EvalArgs, FixArgs, SynthArgs};
+use cli::{
+    CheckArgs, Cli, Command, EvalArgs, FixArgs, PackageArgs, SignArgs, SynthArgs, ValidateZipArgs,
+};
 use kyc_preflight::batch;
 use kyc_preflight::report::{Report, Summary, Verdict};
 use kyc_preflight::sources;
@@ -17,6 +19,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Fix(args) => run_fix(args),
+        Command::Package(args) => run_package(*args),
+        Command::ValidateZip(args) => run_validate_zip(args),
+        Command::Sign(args) => run_sign(args),
         Command::Synth(args) => run_synth(args),
         Command::Eval(args) => run_eval(args),
     };
@@ -242,6 +247,222 @@ fn run_fix(args: FixArgs) -> u8 {
     }
     finish(&fixed.report);
     code
+}
+
+/// Run `work` on a pool of `jobs` threads (0 = all cores).
+fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> Result<T, String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map(|pool| pool.install(work))
+        .map_err(|e| format!("thread pool: {e}"))
+}
+
+fn run_package(args: PackageArgs) -> u8 {
+    use kyc_preflight::package::{package, PackageInput, PackageRequest};
+    use kyc_preflight::protocol::{IdInfo, Partner, PartnerParams, PrepUploadRequest, Role};
+    let mut policy = kyc_preflight::Policy::for_class(kyc_preflight::DocumentClass::IdCard);
+    policy.thresholds = kyc_preflight::policy::Thresholds::named(&args.profile)
+        .expect("clap validated the profile");
+    let mut inputs: Vec<(Role, &Path)> = Vec::new();
+    if let Some(s) = &args.selfie {
+        inputs.push((Role::Selfie, s));
+    }
+    inputs.push((Role::IdFront, &args.id_front));
+    if let Some(b) = &args.id_back {
+        inputs.push((Role::IdBack, b));
+    }
+    inputs.extend(args.liveness.iter().map(|l| (Role::Liveness, l.as_path())));
+    if let Some((_, input)) = inputs.iter().find(|(_, p)| same_file(p, &args.output)) {
+        eprintln!(
+            "preflight package: the output {} is an input; inputs are never overwritten",
+            input.display()
+        );
+        return 2;
+    }
+    let mut images = Vec::with_capacity(inputs.len());
+    for (role, path) in inputs {
+        match sources::read_file(path, policy.limits.max_input_bytes) {
+            Ok(data) => images.push(PackageInput {
+                role,
+                path: path.display().to_string(),
+                data,
+            }),
+            Err(e) => {
+                eprintln!("preflight package: {}: {e}", path.display());
+                return 2;
+            }
+        }
+    }
+    let partner = match (&args.partner.partner_id, &args.partner.api_key) {
+        (Some(id), Some(key)) => Some(Partner {
+            partner_id: id.clone(),
+            api_key: key.clone(),
+            params: PartnerParams::document_verification(
+                args.partner.job_id.clone().unwrap_or_default(),
+                args.partner.user_id.clone().unwrap_or_default(),
+            ),
+            callback_url: args.partner.callback_url.clone(),
+            timestamp: Some(
+                args.partner
+                    .timestamp
+                    .clone()
+                    .unwrap_or_else(kyc_preflight::protocol::now),
+            ),
+        }),
+        _ => None,
+    };
+    if args.prep_upload.is_some() && partner.is_none() {
+        eprintln!("preflight package: --prep-upload needs --partner-id, --api-key, --job-id and --user-id");
+        return 2;
+    }
+    let file_name = args.output.file_name().map_or_else(
+        || "attachments.zip".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let request = PackageRequest {
+        id_info: IdInfo {
+            country: args.country.clone(),
+            id_type: args.id_type.clone(),
+        },
+        images,
+        inline: args.inline,
+        use_enrolled_image: args.use_enrolled_image,
+        partner: partner.clone(),
+        file_name: file_name.clone(),
+    };
+    let result = match on_pool(args.jobs.unwrap_or(0), || package(&request, &policy)) {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            eprintln!("preflight package: {}", e.message());
+            return 2;
+        }
+        Err(e) => {
+            eprintln!("preflight package: {e}");
+            return 2;
+        }
+    };
+    let mut summary = Summary::default();
+    for image in &result.images {
+        summary.add(image.report.verdict);
+        eprintln!("{:<8} {}", image.role.as_str(), human(&image.report));
+        if args.json {
+            emit_json(&image.report);
+        }
+    }
+    let mut code = match result.verdict {
+        Verdict::Error => 2,
+        Verdict::Reject => 1,
+        _ => 0,
+    };
+    let mut result = result;
+    if let Some(zip) = &result.zip {
+        match write_atomically(&args.output, zip) {
+            Ok(()) => {
+                result.path = Some(args.output.display().to_string());
+                eprintln!(
+                    "wrote {} ({} bytes, {} images{}, sha256 {})",
+                    args.output.display(),
+                    zip.len(),
+                    result.images.len(),
+                    if args.inline {
+                        " inline in info.json"
+                    } else {
+                        ""
+                    },
+                    result.zip_sha256.as_deref().unwrap_or("")
+                );
+            }
+            Err(e) => {
+                eprintln!("preflight package: writing {}: {e}", args.output.display());
+                code = 2;
+            }
+        }
+        if let (Some(path), Some(partner)) = (&args.prep_upload, &partner) {
+            let body = PrepUploadRequest::new(partner, &file_name, args.use_enrolled_image);
+            let json = serde_json::to_vec_pretty(&body).expect("serialises");
+            if let Err(e) = write_atomically(path, &json) {
+                eprintln!("preflight package: writing {}: {e}", path.display());
+                code = 2;
+            }
+        }
+    } else {
+        eprintln!(
+            "preflight package: no zip written: {}",
+            if result.verdict == Verdict::Error {
+                "an image could not be evaluated"
+            } else {
+                "an image was rejected (see its findings)"
+            }
+        );
+    }
+    if args.json {
+        emit_json(&result);
+        emit_json(&summary);
+    }
+    code
+}
+
+fn run_validate_zip(args: ValidateZipArgs) -> u8 {
+    use kyc_preflight::validate::{validate_zip, ZipLimits};
+    let limits = ZipLimits::default();
+    let path = args.zip.display().to_string();
+    let policy = kyc_preflight::Policy::for_class(kyc_preflight::DocumentClass::IdCard);
+    let v = match sources::read_file(&args.zip, limits.max_zip_bytes) {
+        Ok(bytes) => match on_pool(args.jobs.unwrap_or(0), || {
+            validate_zip(&bytes, &path, &policy, &limits)
+        }) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("preflight validate-zip: {e}");
+                return 2;
+            }
+        },
+        // Over the cap: the service would not read it either.
+        Err(e) if e.kind() == ErrorKind::InputTooLarge => {
+            kyc_preflight::validate::Validation::unreadable(&path, "zip_too_large", e.message())
+        }
+        Err(e) => {
+            eprintln!("preflight validate-zip: {}", e.message());
+            return 2;
+        }
+    };
+    if v.valid {
+        eprintln!("VALID    {path}: {}", v.message);
+    } else {
+        eprintln!(
+            "INVALID  {path}: the service would answer {}: {}",
+            v.code.unwrap_or("?"),
+            v.message
+        );
+    }
+    for f in &v.findings {
+        eprintln!(
+            "         {:<6} {}{}: {}",
+            format!("{:?}", f.severity).to_lowercase(),
+            f.code.map(|c| format!("[{c}] ")).unwrap_or_default(),
+            f.finding,
+            f.message
+        );
+    }
+    if args.json {
+        emit_json(&v);
+    }
+    if v.valid {
+        0
+    } else {
+        1
+    }
+}
+
+fn run_sign(args: SignArgs) -> u8 {
+    let signed = kyc_preflight::protocol::Signed::new(
+        &args.api_key,
+        &args.partner_id,
+        args.timestamp.as_deref(),
+    );
+    emit_json(&signed);
+    0
 }
 
 fn run_synth(args: SynthArgs) -> u8 {

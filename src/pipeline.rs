@@ -44,6 +44,13 @@ pub struct Fixed {
     pub jpeg: Option<Vec<u8>>,
 }
 
+impl From<Report> for Fixed {
+    /// A result without a JPEG.
+    fn from(report: Report) -> Self {
+        Fixed { report, jpeg: None }
+    }
+}
+
 /// Evaluate one image.
 pub fn check(data: &[u8], path: &str, policy: &Policy, scratch: &mut Scratch) -> Report {
     run(data, path, policy, scratch, false).report

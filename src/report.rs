@@ -74,6 +74,8 @@ pub enum FindingCode {
     TooDark,
     /// The picture is blown out.
     Overexposed,
+    /// The same photo is used twice in one package (front = back, liveness = selfie, ...).
+    DuplicateImage,
 }
 
 impl FindingCode {
@@ -99,6 +101,7 @@ impl FindingCode {
             FindingCode::Blurry => "blurry",
             FindingCode::TooDark => "too_dark",
             FindingCode::Overexposed => "overexposed",
+            FindingCode::DuplicateImage => "duplicate_image",
         }
     }
 }
