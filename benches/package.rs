@@ -32,7 +32,10 @@ fn passing_id(seed: u64) -> Vec<u8> {
         .map(|s| capture(s, 4000, 3000, 6))
         .find(|data| {
             let r = kyc_preflight::check(data, "id", &policy, &mut Scratch::new());
-            matches!(r.verdict, kyc_preflight::Verdict::Pass | kyc_preflight::Verdict::Warn)
+            matches!(
+                r.verdict,
+                kyc_preflight::Verdict::Pass | kyc_preflight::Verdict::Warn
+            )
         })
         .expect("a passing seed")
 }
@@ -95,8 +98,13 @@ fn main() {
         .build()
         .expect("pool");
     let mut scratch = Scratch::new();
-    let check = pool.install(|| package(&request, &template)).expect("package");
-    assert!(check.zip.is_some(), "the benchmark job must package: {check:?}");
+    let check = pool
+        .install(|| package(&request, &template))
+        .expect("package");
+    assert!(
+        check.zip.is_some(),
+        "the benchmark job must package: {check:?}"
+    );
 
     let mut c = Criterion::default().configure_from_args().sample_size(10);
     let mut g = c.benchmark_group("package");
@@ -104,7 +112,10 @@ fn main() {
         b.iter(|| single_fixes(&request, &template, &mut scratch))
     });
     g.bench_function("package_2_threads", |b| {
-        b.iter(|| pool.install(|| package(&request, &template)).expect("package"))
+        b.iter(|| {
+            pool.install(|| package(&request, &template))
+                .expect("package")
+        })
     });
     g.finish();
     c.final_summary();
@@ -117,7 +128,9 @@ fn main() {
         single_fixes(&request, &template, &mut scratch);
         sums.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let p = pool.install(|| package(&request, &template)).expect("package");
+        let p = pool
+            .install(|| package(&request, &template))
+            .expect("package");
         let total = t.elapsed().as_secs_f64() * 1e3;
         packs.push(total);
         zips.push((p.timings.zip_ms + p.timings.verify_ms) / total);

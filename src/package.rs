@@ -6,6 +6,27 @@
 //! `id_back.jpg`, `liveness_1.jpg` .. `liveness_8.jpg` (only those given), JPEGs stored (not
 //! deflated: they do not compress), every entry dated 1980-01-01 00:00 with mode 0644. With
 //! `inline`, the images travel as base64 inside `info.json` and the zip holds `info.json` alone.
+//!
+//! ```no_run
+//! use kyc_preflight::package::{package, PackageInput, PackageRequest};
+//! use kyc_preflight::protocol::{IdInfo, Role};
+//! use kyc_preflight::{DocumentClass, Policy};
+//!
+//! let read = |role, path: &str| PackageInput { role, path: path.into(), data: std::fs::read(path).unwrap() };
+//! let request = PackageRequest {
+//!     id_info: IdInfo { country: "NG".into(), id_type: Some("PASSPORT".into()) },
+//!     images: vec![read(Role::Selfie, "selfie.jpg"), read(Role::IdFront, "page.jpg")],
+//!     inline: false,
+//!     use_enrolled_image: false,
+//!     partner: None, // Some(Partner { .. }) adds the signed misc_information
+//!     file_name: "attachments.zip".into(),
+//! };
+//! let result = package(&request, &Policy::for_class(DocumentClass::Passport)).unwrap();
+//! match result.zip {
+//!     Some(zip) => std::fs::write("attachments.zip", zip).unwrap(),
+//!     None => eprintln!("{}", serde_json::to_string(&result).unwrap()), // why not
+//! }
+//! ```
 
 use crate::batch;
 use crate::error::{Error, ErrorKind, Result};

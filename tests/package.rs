@@ -103,6 +103,15 @@ fn info_of(zip: &[u8]) -> Value {
     serde_json::from_slice(&e[0].2).unwrap()
 }
 
+fn type_ids(info: &Value) -> Vec<u64> {
+    info["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["image_type_id"].as_u64().unwrap())
+        .collect()
+}
+
 /// Compare with `testdata/golden/NAME`; `UPDATE_GOLDEN=1` rewrites it.
 fn golden(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -154,13 +163,7 @@ fn files_mode_info_json_matches_the_golden_file_and_the_zip_holds_every_image() 
     let info = String::from_utf8(e[0].2.clone()).unwrap();
     golden("info_files.json", &info);
     let v: Value = serde_json::from_str(&info).unwrap();
-    let ids: Vec<u64> = v["images"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["image_type_id"].as_u64().unwrap())
-        .collect();
-    assert_eq!(ids, [0, 1, 5, 4, 4, 4]);
+    assert_eq!(type_ids(&v), [0, 1, 5, 4, 4, 4]);
     // The signature in misc_information is the one the service recomputes.
     assert!(kyc_preflight::verify(
         "test-api-key",
@@ -201,13 +204,7 @@ fn inline_mode_puts_base64_in_info_json_and_nothing_else_in_the_zip() {
         "info_inline.json",
         &serde_json::to_string_pretty(&v).unwrap(),
     );
-    let ids: Vec<u64> = v["images"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["image_type_id"].as_u64().unwrap())
-        .collect();
-    assert_eq!(ids, [2, 3, 7, 6, 6, 6]);
+    assert_eq!(type_ids(&v), [2, 3, 7, 6, 6, 6]);
 }
 
 #[test]
