@@ -46,6 +46,8 @@ pub mod probe;
 pub mod report;
 pub mod sources;
 pub mod synth;
+#[cfg(feature = "turbo")]
+pub mod turbo;
 
 #[cfg(test)]
 mod testutil;
