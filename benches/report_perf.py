@@ -117,6 +117,11 @@ def main():
     t = {s: timings(w, s) for s, _ in SIZES}
     inproc = {(s, m): load_json(os.path.join(w, f"inproc-{s}-{m}.json")) for s, _ in SIZES for m in ("check", "fix")}
     L = ["# Performance", "",
+         "Produced by one run of `bash benches/compare.sh` (see *How to rerun* at the end); nothing",
+         "here is added by hand. Two builds are measured: the default, pure-Rust one (zune-jpeg decode,",
+         "jpeg-encoder encode) and `--features turbo` (libjpeg-turbo through the `turbojpeg` crate:",
+         "planar decode, DCT-scaled decode for `check`, plane rotation, encode from the planes;",
+         "docs/design.md, *Codec seam*).", "",
          "Whole-process wall time of `preflight` against a Pillow + OpenCV reference written the way",
          "a Python backend would do it (`benches/reference.py`: full decode, `exif_transpose`, grey,",
          "640 px INTER_AREA resize, Laplacian variance, brightness; `fix` bisects JPEG quality in",

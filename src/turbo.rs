@@ -384,7 +384,7 @@ pub fn rotate(d: &Decoded, o: Orientation, s: &mut TurboScratch) -> (u32, u32) {
 }
 
 /// Write the upright copy of the 1-byte-per-pixel plane `src` (`sw × sh`, stored) into
-/// `dst`, 64×64 upright tiles at a time so the column reads of a 90° turn stay in cache.
+/// `dst`: row copies for tags 1–4, a tiled transpose plus mirrors for tags 5–8.
 pub fn rotate_plane(src: &[u8], sw: u32, sh: u32, o: Orientation, dst: &mut Vec<u8>) {
     let (uw, uh) = o.upright_size(sw, sh);
     let (uw, uh) = (uw as usize, uh as usize);
@@ -407,22 +407,76 @@ pub fn rotate_plane(src: &[u8], sw: u32, sh: u32, o: Orientation, dst: &mut Vec<
         }
         return;
     }
-    const T: usize = 64;
-    for by in (0..uh).step_by(T) {
-        let walks: Vec<_> = (by..(by + T).min(uh))
-            .map(|uy| o.row(uy as u32, sw, sh))
-            .collect();
-        for bx in (0..uw).step_by(T) {
-            let ex = (bx + T).min(uw);
-            for (k, walk) in walks.iter().enumerate() {
-                let uy = by + k;
-                let row = &mut dst[uy * uw + bx..uy * uw + ex];
-                let mut idx = walk.start + bx as isize * walk.step;
-                for d in row {
-                    *d = src[idx as usize];
-                    idx += walk.step;
+    // Tags 5–8 are a transpose (upright (x, y) = stored (y, x)), then a mirror of the
+    // upright rows (tags 6, 7) and/or of their order (tags 7, 8).
+    transpose(src, sw as usize, sh as usize, dst);
+    let tag = o.tag();
+    if matches!(tag, 6 | 7) {
+        for row in dst.chunks_exact_mut(uw) {
+            row.reverse();
+        }
+    }
+    if matches!(tag, 7 | 8) {
+        for uy in 0..uh / 2 {
+            let (top, bottom) = dst.split_at_mut((uh - 1 - uy) * uw);
+            top[uy * uw..(uy + 1) * uw].swap_with_slice(&mut bottom[..uw]);
+        }
+    }
+}
+
+/// `dst` (`sh` wide, `sw` high) = the transpose of `src` (`sw` wide, `sh` high): 16×128
+/// tiles of 8×8 blocks, each block transposed in eight `u64` registers (measured here on a
+/// 3000×4000 plane: ~7 ms, against ~10 ms for byte moves and ~35 ms for the naive loop).
+fn transpose(src: &[u8], sw: usize, sh: usize, dst: &mut [u8]) {
+    const TILE_H: usize = 16;
+    const TILE_W: usize = 128;
+    for ty in (0..sh).step_by(TILE_H) {
+        let ey = (ty + TILE_H).min(sh);
+        for tx in (0..sw).step_by(TILE_W) {
+            let ex = (tx + TILE_W).min(sw);
+            if !((ey - ty).is_multiple_of(8) && (ex - tx).is_multiple_of(8)) {
+                for sy in ty..ey {
+                    for sx in tx..ex {
+                        dst[sx * sh + sy] = src[sy * sw + sx];
+                    }
+                }
+                continue;
+            }
+            for by in (ty..ey).step_by(8) {
+                for bx in (tx..ex).step_by(8) {
+                    let mut r = [0u64; 8];
+                    for (i, v) in r.iter_mut().enumerate() {
+                        let at = (by + i) * sw + bx;
+                        *v = u64::from_le_bytes(src[at..at + 8].try_into().expect("8 bytes"));
+                    }
+                    transpose8x8(&mut r);
+                    for (j, v) in r.iter().enumerate() {
+                        let at = (bx + j) * sh + by;
+                        dst[at..at + 8].copy_from_slice(&v.to_le_bytes());
+                    }
                 }
             }
+        }
+    }
+}
+
+/// Transpose an 8×8 byte block held as eight little-endian rows: swap 1×1, 2×2 and 4×4
+/// sub-blocks across the diagonal.
+fn transpose8x8(r: &mut [u64; 8]) {
+    for (shift, mask) in [
+        (8u32, 0x00FF_00FF_00FF_00FFu64),
+        (16, 0x0000_FFFF_0000_FFFF),
+        (32, 0x0000_0000_FFFF_FFFF),
+    ] {
+        let d = (shift / 8) as usize;
+        let mut i = 0;
+        while i < 8 {
+            for k in i..i + d {
+                let (a, b) = (r[k], r[k + d]);
+                r[k] = (a & mask) | ((b & mask) << shift);
+                r[k + d] = ((a >> shift) & mask) | (b & !mask);
+            }
+            i += 2 * d;
         }
     }
 }
@@ -503,6 +557,8 @@ impl Planes<'_> {
             *handle = Some(Handle::new(raw::TJINIT_TJINIT_COMPRESS)?);
         }
         let hd = handle.as_mut().expect("encoder");
+        // bindgen's enum constants are not the same integer type on every platform.
+        #[allow(clippy::unnecessary_cast)]
         let subsamp = match chroma {
             Chroma::Cs420 => raw::TJSAMP_TJSAMP_420,
             Chroma::Cs444 => raw::TJSAMP_TJSAMP_444,
@@ -591,7 +647,7 @@ impl Frame for Planes<'_> {
                     gather.extend_from_slice(&self.y[r * w..(r + 1) * w]);
                 }
                 let crow = |r: u32| match self.sub {
-                    Chroma::Cs420 => (r % 2 == 0).then_some(r as usize / 2),
+                    Chroma::Cs420 => r.is_multiple_of(2).then_some(r as usize / 2),
                     Chroma::Cs444 => Some(r as usize),
                 };
                 let y_len = gather.len();
@@ -675,13 +731,14 @@ mod tests {
 
     #[test]
     fn plane_rotation_matches_the_orientation_map() {
-        let (sw, sh) = (67u32, 45u32);
-        let src: Vec<u8> = (0..sw * sh).map(|i| (i * 7 % 251) as u8).collect();
-        for tag in 1..=8 {
-            let o = Orientation::from_exif(tag);
-            let mut dst = Vec::new();
-            rotate_plane(&src, sw, sh, o, &mut dst);
-            assert_eq!(dst, upright_copy(&src, sw, sh, 1, o), "orientation {tag}");
+        for (sw, sh) in [(67u32, 45u32), (136, 72), (200, 131), (1, 9)] {
+            let src: Vec<u8> = (0..sw * sh).map(|i| (i * 7 % 251) as u8).collect();
+            for tag in 1..=8 {
+                let o = Orientation::from_exif(tag);
+                let mut dst = Vec::new();
+                rotate_plane(&src, sw, sh, o, &mut dst);
+                assert_eq!(dst, upright_copy(&src, sw, sh, 1, o), "{sw}x{sh} tag {tag}");
+            }
         }
     }
 
