@@ -184,6 +184,12 @@ for b in default turbo; do
   BATCH_CMDS+=("taskset -c 0 $(q "$bin") check $(q "$WORK/batch") --jobs 1 > /dev/null"
                "taskset -c 0,1 $(q "$bin") check $(q "$WORK/batch") --jobs 2 > /dev/null")
 done
+# Calibration: how many CPUs two CPU-bound processes get right now ((user + sys) / wall of two
+# parallel sha256sum), so a 2-core speed-up can be read against what the machine gave.
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -f '%e %U %S' -o "$WORK/cpu-calib.txt" sh -c \
+    'head -c 200M /dev/zero | sha256sum >/dev/null & head -c 200M /dev/zero | sha256sum >/dev/null; wait'
+fi
 log "batch throughput: ${BATCH_N:-8} x 12 MP, ${BATCH_RUNS:-3} runs (1 core vs 2 cores)"
 if command -v taskset >/dev/null 2>&1 && taskset -c 0,1 true 2>/dev/null; then
   if [ "$USE_HYPERFINE" = 1 ]; then

@@ -202,6 +202,14 @@ def main():
         cpu = (f"{ms(one[4])} / {ms(two[4])}", f"{2 * one[4] / two[4]:.2f}") if one[4] and two[4] else ("n/a", "n/a")
         L.append(f"| {b} | {ms(one[0])} ({ms(one[1])}–{ms(one[2])}) | {ms(two[0])} ({ms(two[1])}–{ms(two[2])}) "
                  f"| {ips(one)} | {ips(two)} | {sp:.2f} | {target} | {met} | {cpu[0]} | {cpu[1]} |")
+    calib = os.path.join(w, "cpu-calib.txt")
+    if os.path.exists(calib):
+        try:
+            e, u, sy = (float(x) for x in open(calib).read().split()[-3:])
+            L += ["", f"Calibration in the same run: two CPU-bound processes side by side (`sha256sum`) got "
+                      f"**{(u + sy) / e:.2f} CPUs** ((user + sys) / wall), out of 2."]
+        except ValueError:
+            pass
     L += ["", "The machine's two cores are shared: anything else running (see the load average above)",
           "lands on the 2-core runs and lowers the measured speed-up. The last column is *derived, not",
           "measured*: 2 × (CPU time on one core) / (CPU time on two), the speed-up if the two workers",
