@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Whole-process benchmark: `preflight check|fix` vs. the Pillow+OpenCV reference
-# (benches/reference.py) vs. the libjpeg-turbo floor (djpeg | cjpeg), all pinned to
-# one core, on synthetic 12 MP and 48 MP photos with EXIF orientation 6.
-# Writes docs/performance.md.
+# Whole-process benchmark: `preflight check|fix` (default pure-Rust build AND the
+# libjpeg-turbo build, `--features turbo`) vs. the Pillow+OpenCV reference
+# (benches/reference.py), `vips` if installed, and the libjpeg-turbo floors
+# (`djpeg | cjpeg -quality 90` for fix, `djpeg -scale 1/4` for check), all pinned to one
+# core, on synthetic 12 MP and 48 MP photos with EXIF orientation 6; then batch throughput
+# on 1 and 2 cores, full encodes per image over a mixed set, peak RSS, and the criterion
+# stage table. Writes docs/performance.md (every section; nothing is added by hand).
 #
 #   bash benches/compare.sh
 #
 # Knobs (environment): RUNS=10 WARMUP=2 (12 MP), RUNS_48=3 WARMUP_48=1 (48 MP),
 #   REPEAT=10 REPEAT_48=3 (in-process Python runs), PYTHON=python3,
-#   PREFLIGHT_BIN=path (use this binary instead of `cargo build --release`),
+#   BATCH_N=8 BATCH_RUNS=3 (throughput: BATCH_N 12 MP files, `check DIR --jobs 1|2`),
+#   STAGES=1 (0 skips the criterion stage table, `cargo bench --bench pipeline`),
+#   PREFLIGHT_BIN=path (use this default-build binary instead of `cargo build --release`),
+#   PREFLIGHT_TURBO_BIN=path (same for `cargo build --release --features turbo`;
+#   TURBO=0 skips the turbo build),
 #   PERF_DOC=docs/performance.md (where the report goes), KEEP_WORK=1 (keep temp files),
 #   TIMER=loop (skip hyperfine, time with a date +%s%N loop).
 set -euo pipefail
@@ -63,20 +70,36 @@ else
 fi
 pin() { ${PIN[@]+"${PIN[@]}"} "$@"; }
 
-# ---------------------------------------------------------------- binary and inputs
+# ---------------------------------------------------------------- binaries and inputs
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/preflight-bench.XXXXXX")
+cleanup() { if [ "${KEEP_WORK:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi; }
+trap cleanup EXIT
+
+# Both builds write target/release/preflight: each is copied out right after its build.
 if [ -n "${PREFLIGHT_BIN:-}" ]; then
   BIN=$PREFLIGHT_BIN
   log "using PREFLIGHT_BIN=$BIN (no cargo build)"
 else
   log "cargo build --release"
   cargo build --release >&2
-  BIN=$ROOT/target/release/preflight
+  cp "$ROOT/target/release/preflight" "$WORK/preflight-default"
+  BIN=$WORK/preflight-default
 fi
 [ -x "$BIN" ] || die "no executable at $BIN"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/preflight-bench.XXXXXX")
-cleanup() { if [ "${KEEP_WORK:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi; }
-trap cleanup EXIT
+TBIN=
+if [ -n "${PREFLIGHT_TURBO_BIN:-}" ]; then
+  TBIN=$PREFLIGHT_TURBO_BIN
+elif [ "${TURBO:-1}" = 1 ]; then
+  { command -v cmake && command -v nasm; } >/dev/null 2>&1 || apt_install cmake nasm ||
+    log "cmake/nasm missing: the turbo build will probably fail"
+  log "cargo build --release --features turbo"
+  if cargo build --release --features turbo >&2; then
+    cp "$ROOT/target/release/preflight" "$WORK/preflight-turbo"
+    TBIN=$WORK/preflight-turbo
+  else
+    log "the turbo build failed: its rows will be n/a"
+  fi
+fi
 
 log "generating inputs in $WORK"
 "$BIN" synth --seed 7 --width 4000 --height 3000 --orientation 6 --quality 92 -o "$WORK/12mp.jpg" >/dev/null
@@ -88,13 +111,23 @@ REF=$(q "$ROOT/benches/reference.py")
 set_commands() {
   local in out
   in=$(q "$WORK/$1.jpg") out=$(q "$WORK/$1")
-  NAMES=(preflight-check preflight-fix python-check python-fix floor djpeg-quarter)
+  NAMES=(preflight-check preflight-fix)
   CMDS=("$(q "$BIN") check $in --jobs 1"
-        "$(q "$BIN") fix $in -o $out-preflight.jpg --jobs 1"
-        "$(q "$PY") $REF check $in"
-        "$(q "$PY") $REF fix $in $out-python.jpg"
-        "djpeg $in | cjpeg -quality 90 > $out-floor.jpg"
-        "djpeg -scale 1/4 $in > /dev/null")
+        "$(q "$BIN") fix $in -o $out-preflight.jpg --jobs 1")
+  if [ -n "$TBIN" ]; then
+    NAMES+=(turbo-check turbo-fix)
+    CMDS+=("$(q "$TBIN") check $in --jobs 1"
+           "$(q "$TBIN") fix $in -o $out-turbo.jpg --jobs 1")
+  fi
+  NAMES+=(python-check python-fix floor djpeg-quarter)
+  CMDS+=("$(q "$PY") $REF check $in"
+         "$(q "$PY") $REF fix $in $out-python.jpg"
+         "djpeg $in | cjpeg -quality 90 > $out-floor.jpg"
+         "djpeg -scale 1/4 $in > /dev/null")
+  if command -v vips >/dev/null 2>&1; then
+    NAMES+=(vips-fix)
+    CMDS+=("vips autorot $in $out-vips.jpg[Q=90,strip]")
+  fi
 }
 
 # one untimed run of each command, so a broken command fails loudly and we keep its output
@@ -138,6 +171,67 @@ for size in 12mp 48mp; do
     > "$WORK/inproc-$size-fix.json"
 done
 
+# ---------------------------------------------------------------- batch throughput
+# BATCH_N copies of the 12 MP photo through the in-process batch path (`check DIR`:
+# rayon across files, one reused scratch per worker), on one core and on two.
+mkdir -p "$WORK/batch"
+for ((n = 0; n < ${BATCH_N:-8}; n++)); do cp "$WORK/12mp.jpg" "$WORK/batch/$n.jpg"; done
+BATCH_NAMES=() BATCH_CMDS=()
+for b in default turbo; do
+  if [ $b = default ]; then bin=$BIN; else bin=$TBIN; fi
+  [ -n "$bin" ] || continue
+  BATCH_NAMES+=("batch-$b-1" "batch-$b-2")
+  BATCH_CMDS+=("taskset -c 0 $(q "$bin") check $(q "$WORK/batch") --jobs 1 > /dev/null"
+               "taskset -c 0,1 $(q "$bin") check $(q "$WORK/batch") --jobs 2 > /dev/null")
+done
+# Calibration: how many CPUs two CPU-bound processes get right now ((user + sys) / wall of two
+# parallel sha256sum), so a 2-core speed-up can be read against what the machine gave.
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -f '%e %U %S' -o "$WORK/cpu-calib.txt" sh -c \
+    'head -c 200M /dev/zero | sha256sum >/dev/null & head -c 200M /dev/zero | sha256sum >/dev/null; wait'
+fi
+log "batch throughput: ${BATCH_N:-8} x 12 MP, ${BATCH_RUNS:-3} runs (1 core vs 2 cores)"
+if command -v taskset >/dev/null 2>&1 && taskset -c 0,1 true 2>/dev/null; then
+  if [ "$USE_HYPERFINE" = 1 ]; then
+    args=()
+    for i in "${!BATCH_NAMES[@]}"; do args+=(-n "${BATCH_NAMES[$i]}" "${BATCH_CMDS[$i]}"); done
+    hyperfine --style basic -i --warmup 1 --runs "${BATCH_RUNS:-3}" \
+      --export-json "$WORK/batch.json" "${args[@]}" >&2
+  else
+    for i in "${!BATCH_NAMES[@]}"; do
+      for ((n = 0; n < ${BATCH_RUNS:-3}; n++)); do
+        t0=$(date +%s%N); sh -c "${BATCH_CMDS[$i]}" || true; t1=$(date +%s%N)
+        echo $((t1 - t0)) >> "$WORK/batch.${BATCH_NAMES[$i]}.ns"
+      done
+    done
+  fi
+else
+  log "taskset cannot use cores 0 and 1: no throughput table"
+fi
+
+# ---------------------------------------------------------------- size search, mixed set
+# 4 x 12 MP (seeds 0-3, quality varied by the seed), 4 x 1600x1200 (q92), 2 x 48 MP (q92),
+# all tagged orientation 6 so every one is re-encoded; `fix --json` reports the encodes.
+log "size search over the mixed set"
+mkdir -p "$WORK/mixed"
+for s_ in 0 1 2 3; do
+  "$BIN" synth --seed "$s_" --width 4000 --height 3000 --orientation 6 -o "$WORK/mixed/12mp-$s_.jpg" >/dev/null
+  "$BIN" synth --seed "$s_" --width 1600 --height 1200 --orientation 6 --quality 92 \
+    -o "$WORK/mixed/1600-$s_.jpg" >/dev/null
+done
+for s_ in 0 1; do
+  "$BIN" synth --seed "$s_" --width 8000 --height 6000 --orientation 6 --quality 92 \
+    -o "$WORK/mixed/48mp-$s_.jpg" >/dev/null
+done
+for b in default turbo; do
+  if [ $b = default ]; then bin=$BIN; else bin=$TBIN; fi
+  [ -n "$bin" ] || continue
+  for f in "$WORK"/mixed/*.jpg; do
+    "$bin" fix "$f" -o "$WORK/mixed-out.jpg" --json 2>/dev/null | head -n 1 \
+      > "$WORK/mixed-$b-$(basename "$f" .jpg).json" || true
+  done
+done
+
 # ---------------------------------------------------------------- peak RSS, 48 MP
 if [ -x /usr/bin/time ]; then
   log "peak RSS on 48 MP"
@@ -148,9 +242,32 @@ if [ -x /usr/bin/time ]; then
       > "$WORK/rss-$name.kb"
   }
   rss preflight-fix "$BIN" fix "$WORK/48mp.jpg" -o "$WORK/48mp-preflight.jpg" --jobs 1
+  if [ -n "$TBIN" ]; then
+    rss turbo-fix "$TBIN" fix "$WORK/48mp.jpg" -o "$WORK/48mp-turbo.jpg" --jobs 1
+    rss turbo-check "$TBIN" check "$WORK/48mp.jpg" --jobs 1
+  fi
   rss python-fix "$PY" benches/reference.py fix "$WORK/48mp.jpg" "$WORK/48mp-python.jpg"
   rss preflight-check "$BIN" check "$WORK/48mp.jpg" --jobs 1
   rss python-check "$PY" benches/reference.py check "$WORK/48mp.jpg"
+fi
+
+# ---------------------------------------------------------------- criterion stages
+if [ "${STAGES:-1}" = 1 ]; then
+  log "criterion stage table: taskset -c 0 cargo bench --bench pipeline (several minutes)"
+  stamp=$WORK/stages.stamp; touch "$stamp"
+  if pin cargo bench --bench pipeline -- --noplot >&2; then
+    find "$ROOT/target/criterion" -path '*/new/estimates.json' -newer "$stamp" | while read -r est; do
+      "$PY" - "$est" <<'PYEOF'
+import json, os, sys
+est = sys.argv[1]
+b = json.load(open(os.path.join(os.path.dirname(est), "benchmark.json")))
+e = json.load(open(est))
+print(f"{b['group_id']}\t{b['function_id']}\t{e['median']['point_estimate'] / 1e6:.3f}")
+PYEOF
+    done > "$WORK/stages.tsv"
+  else
+    log "cargo bench failed: no stage table"
+  fi
 fi
 
 # ---------------------------------------------------------------- facts and report
@@ -167,6 +284,10 @@ fi
   printf 'opencv\t%s\n' "$("$PY" -c 'import cv2; print(cv2.__version__)')"
   printf 'numpy\t%s\n' "$("$PY" -c 'import numpy; print(numpy.__version__)')"
   printf 'djpeg\t%s\n' "$(djpeg -version 2>&1 | head -n 1)"
+  printf 'vips\t%s\n' "$(vips --version 2>/dev/null || echo 'not installed (no vips row)')"
+  printf 'turbo\t%s\n' "${TBIN:+built with --features turbo (libjpeg-turbo 3.x, vendored by turbojpeg-sys)}"
+  printf 'batch\t%s\n' "${BATCH_N:-8} copies of the 12 MP photo, ${BATCH_RUNS:-3} runs + 1 warm-up"
+  printf 'load\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
   if [ "$USE_HYPERFINE" = 1 ]; then timer=$(hyperfine --version); else timer='plain loop (date +%s%N around sh -c, spawn not subtracted), median'; fi
   printf 'timer\t%s\n' "$timer"
   printf 'pinning\t%s\n' "${PIN[*]:-none (taskset unavailable)}"
@@ -174,7 +295,8 @@ fi
   printf 'repeat\t%s\n' "12 MP: $REPEAT; 48 MP: $REPEAT_48"
   for size in 12mp 48mp; do
     printf 'bytes-%s\t%s\n' "$size" "$(wc -c < "$WORK/$size.jpg")"
-    for tool in preflight python floor; do
+    for tool in preflight turbo python floor; do
+      [ -f "$WORK/$size-$tool.jpg" ] || continue
       printf 'out-%s-%s\t%s\n' "$size" "$tool" "$(wc -c < "$WORK/$size-$tool.jpg")"
     done
   done

@@ -59,6 +59,72 @@ impl Source<'_> {
     }
 }
 
+/// Something the size search can encode: the upright image at any quality and chroma, or
+/// only some of its upright rows (the band sample). The pure-Rust [`Source`] (stored
+/// pixels read through the orientation) and the libjpeg-turbo planes (`crate::turbo`,
+/// feature `turbo`) both implement it, so [`fit_frame`] is one search for both codecs.
+pub trait Frame {
+    /// Upright size.
+    fn upright_size(&self) -> (u32, u32);
+    /// Encode the upright image (or the listed upright rows, which come in 16-row bands
+    /// starting on a multiple of 16, or are all rows) as a baseline JPEG into `out`.
+    fn encode_rows(
+        &self,
+        rows: Option<&[u32]>,
+        quality: u8,
+        chroma: Chroma,
+        icc: Option<&[u8]>,
+        out: &mut Vec<u8>,
+    ) -> Result<()>;
+    /// Bytes of an encode that carries no pixels worth counting (headers, tables, ICC):
+    /// one 8×8 flat block at quality 90.
+    fn header_bytes(&self, chroma: Chroma, icc: Option<&[u8]>, buf: &mut Vec<u8>) -> Result<f64>;
+    /// This frame scaled by `s` (< 1), its pixels kept in `buf`.
+    fn shrunk<'b>(&'b self, s: f64, buf: &'b mut Vec<u8>) -> Result<Box<dyn Frame + 'b>>;
+}
+
+impl Frame for Source<'_> {
+    fn upright_size(&self) -> (u32, u32) {
+        Source::upright_size(self)
+    }
+
+    fn encode_rows(
+        &self,
+        rows: Option<&[u32]>,
+        quality: u8,
+        chroma: Chroma,
+        icc: Option<&[u8]>,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        encode_view(*self, rows, quality, chroma, icc, out)
+    }
+
+    fn header_bytes(&self, chroma: Chroma, icc: Option<&[u8]>, buf: &mut Vec<u8>) -> Result<f64> {
+        let flat = [128u8; 8 * 8 * 3];
+        let tiny = Source {
+            pixels: &flat,
+            width: 8,
+            height: 8,
+            layout: Layout::Ycbcr,
+            orientation: Orientation::UPRIGHT,
+        };
+        encode_view(tiny, None, 90, chroma, icc, buf)?;
+        Ok(buf.len() as f64)
+    }
+
+    fn shrunk<'b>(&'b self, s: f64, buf: &'b mut Vec<u8>) -> Result<Box<dyn Frame + 'b>> {
+        let nw = ((f64::from(self.width) * s).round() as u32).max(1);
+        let nh = ((f64::from(self.height) * s).round() as u32).max(1);
+        resize_into(self, nw, nh, buf)?;
+        Ok(Box::new(Source {
+            pixels: buf.as_slice(),
+            width: nw,
+            height: nh,
+            ..*self
+        }))
+    }
+}
+
 /// Upright rows per band: the encoder asks for rows in MCU bands of 8 or 16.
 const BAND_ROWS: u32 = 16;
 
@@ -321,7 +387,7 @@ impl Search<'_> {
 
 /// Predicts full-encode sizes from band-sample encodes of one source.
 struct Predictor<'a> {
-    src: Source<'a>,
+    src: &'a dyn Frame,
     rows: Vec<u32>,
     /// Fraction of the rows the sample holds.
     fraction: f64,
@@ -332,23 +398,14 @@ struct Predictor<'a> {
 }
 
 impl<'a> Predictor<'a> {
-    fn new(src: Source<'a>, search: &mut Search<'_>, buf: &mut Vec<u8>) -> Result<Self> {
+    fn new(src: &'a dyn Frame, search: &mut Search<'_>, buf: &mut Vec<u8>) -> Result<Self> {
         let (_, uh) = src.upright_size();
         let rows = sample_rows(uh);
         let fraction = rows.len() as f64 / f64::from(uh);
-        // Header bytes: encode one 8-pixel-high band of a flat grey image with the same tables.
+        // Header bytes: encode one 8×8 flat grey block with the same tables.
         let mut header = [0.0; 2];
-        let flat = [128u8; 8 * 8 * 3];
         for (i, chroma) in [Chroma::Cs420, Chroma::Cs444].into_iter().enumerate() {
-            let tiny = Source {
-                pixels: &flat,
-                width: 8,
-                height: 8,
-                layout: Layout::Ycbcr,
-                orientation: Orientation::UPRIGHT,
-            };
-            encode_view(tiny, None, 90, chroma, search.icc, buf)?;
-            header[i] = buf.len() as f64;
+            header[i] = src.header_bytes(chroma, search.icc, buf)?;
         }
         Ok(Predictor {
             src,
@@ -375,7 +432,8 @@ impl<'a> Predictor<'a> {
         buf: &mut Vec<u8>,
     ) -> Result<f64> {
         search.check_deadline()?;
-        encode_view(self.src, Some(&self.rows), quality, chroma, search.icc, buf)?;
+        self.src
+            .encode_rows(Some(&self.rows), quality, chroma, search.icc, buf)?;
         search.count.sample += 1;
         search.count.sample_equivalent += self.fraction;
         let i = Self::chroma_index(chroma);
@@ -497,6 +555,19 @@ pub fn fit(
     deadline: Instant,
     scratch: &mut EncodeScratch,
 ) -> Result<std::result::Result<Fitted, Unreachable>> {
+    fit_frame(&src, icc, opts, window, min_long_side, deadline, scratch)
+}
+
+/// [`fit`] for any [`Frame`] (the codec seam: the pure-Rust view or libjpeg-turbo planes).
+pub fn fit_frame(
+    src: &dyn Frame,
+    icc: Option<&[u8]>,
+    opts: &EncodeOptions,
+    window: (u64, u64),
+    min_long_side: u32,
+    deadline: Instant,
+    scratch: &mut EncodeScratch,
+) -> Result<std::result::Result<Fitted, Unreachable>> {
     let mut search = Search {
         opts,
         icc,
@@ -531,16 +602,8 @@ pub fn fit(
         }));
     }
     let s = f64::from(new_long) / f64::from(long);
-    let nw = ((f64::from(src.width) * s).round() as u32).max(1);
-    let nh = ((f64::from(src.height) * s).round() as u32).max(1);
-    resize_into(&src, nw, nh, resized)?;
-    let smaller = Source {
-        pixels: resized.as_slice(),
-        width: nw,
-        height: nh,
-        ..src
-    };
-    match search_at_scale(smaller, window, true, &mut search, out, sample)? {
+    let smaller = src.shrunk(s, resized)?;
+    match search_at_scale(&*smaller, window, true, &mut search, out, sample)? {
         Attempt::Fitted(f) => Ok(Ok(f)),
         Attempt::Unreachable(u) => Ok(Err(u)),
         Attempt::TooLarge(size) => Ok(Err(Unreachable {
@@ -557,7 +620,7 @@ pub fn fit(
 /// Choose a quality for `src` at its current scale and verify it with full encodes (one
 /// when the prediction holds, at most three).
 fn search_at_scale(
-    src: Source<'_>,
+    src: &dyn Frame,
     window: (u64, u64),
     downscaled: bool,
     search: &mut Search<'_>,
@@ -583,7 +646,7 @@ fn search_at_scale(
                 let mut best = predicted as u64;
                 if predicted >= lo * 0.85 {
                     search.check_deadline()?;
-                    encode(src, 100, Chroma::Cs444, icc, out)?;
+                    src.encode_rows(None, 100, Chroma::Cs444, icc, out)?;
                     search.count.full += 1;
                     best = out.len() as u64;
                     if best as f64 >= lo && best as f64 <= hi {
@@ -611,7 +674,7 @@ fn search_at_scale(
             }
         };
         search.check_deadline()?;
-        encode(src, q, chroma, icc, out)?;
+        src.encode_rows(None, q, chroma, icc, out)?;
         search.count.full += 1;
         let got = out.len() as f64;
         best_bytes = out.len() as u64;

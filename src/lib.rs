@@ -49,6 +49,8 @@ pub mod report;
 pub mod sources;
 pub mod synth;
 pub mod validate;
+#[cfg(feature = "turbo")]
+pub mod turbo;
 
 #[cfg(test)]
 mod testutil;

@@ -90,10 +90,29 @@ pub fn upright_copy(src: &[u8], sw: u32, sh: u32, channels: usize, o: Orientatio
     for uy in 0..uh {
         let walk = o.row(uy, sw, sh);
         let mut idx = walk.start;
-        for _ in 0..uw {
-            let at = idx as usize * channels;
-            out.extend_from_slice(&src[at..at + channels]);
-            idx += walk.step;
+        // Per-pixel pushes for the common widths: a `extend_from_slice` of 1 or 3 bytes
+        // is a `memcpy` call per pixel.
+        match channels {
+            1 => {
+                for _ in 0..uw {
+                    out.push(src[idx as usize]);
+                    idx += walk.step;
+                }
+            }
+            3 => {
+                for _ in 0..uw {
+                    let at = idx as usize * 3;
+                    out.extend([src[at], src[at + 1], src[at + 2]]);
+                    idx += walk.step;
+                }
+            }
+            _ => {
+                for _ in 0..uw {
+                    let at = idx as usize * channels;
+                    out.extend_from_slice(&src[at..at + channels]);
+                    idx += walk.step;
+                }
+            }
         }
     }
     out

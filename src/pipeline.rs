@@ -6,9 +6,8 @@
 
 use crate::analysis;
 use crate::checks;
-use crate::decode::{self, Decoded};
 use crate::document;
-use crate::encode::{self, EncodeScratch, Source};
+use crate::encode::{self, EncodeScratch};
 use crate::error::{Error, Result};
 use crate::orient::Orientation;
 use crate::policy::Policy;
@@ -26,7 +25,16 @@ pub struct Scratch {
     pixels: Vec<u8>,
     encode: EncodeScratch,
     resizer: fast_image_resize::Resizer,
+    #[cfg(feature = "turbo")]
+    turbo: crate::turbo::TurboScratch,
 }
+
+/// What the decode stage left in the scratch (the codec seam: interleaved pixels in the
+/// default build, libjpeg-turbo planes with `turbo`).
+#[cfg(not(feature = "turbo"))]
+type Decoded = crate::decode::Decoded;
+#[cfg(feature = "turbo")]
+type Decoded = crate::turbo::Decoded;
 
 impl Scratch {
     /// Empty buffers; they grow to the largest image seen.
@@ -108,21 +116,9 @@ fn evaluate(
         .findings
         .extend(checks::file_size::check(probe.bytes, policy));
 
-    // 2. decode
-    let decoded = decode::decode(data, &probe, &policy.limits, &mut scratch.pixels)?;
-    if (decoded.width, decoded.height) != (probe.width, probe.height) {
-        return Err(Error::new(
-            crate::error::ErrorKind::DecodeFailed,
-            format!(
-                "the decoder found {}x{} where the header says {}x{}",
-                decoded.width, decoded.height, probe.width, probe.height
-            ),
-        ));
-    }
-
-    // 3. orient, 4. analyse
+    // 2. decode, 3. orient, 4. analyse
     let orientation = Orientation::from_exif(probe.effective_orientation());
-    let plane = analysis::build(&scratch.pixels, &decoded, orientation, &mut scratch.resizer)?;
+    let (decoded, plane) = decode_and_analyse(data, &probe, policy, scratch, make, orientation)?;
     let (metrics, framing_cut, surround) = measure(&plane, (uw, uh), policy);
 
     // 5. checks
@@ -164,6 +160,129 @@ fn evaluate(
         scratch,
         deadline,
         report,
+    )
+}
+
+fn size_mismatch(got: (u32, u32), want: (u32, u32)) -> Error {
+    Error::new(
+        crate::error::ErrorKind::DecodeFailed,
+        format!(
+            "the decoder found {}x{} where the header says {}x{}",
+            got.0, got.1, want.0, want.1
+        ),
+    )
+}
+
+/// Decode (pure Rust: zune-jpeg to interleaved YCbCr, or RGB) and build the analysis plane.
+#[cfg(not(feature = "turbo"))]
+fn decode_and_analyse(
+    data: &[u8],
+    probe: &Probe,
+    policy: &Policy,
+    scratch: &mut Scratch,
+    _make: bool,
+    orientation: Orientation,
+) -> Result<(Decoded, analysis::Analysis)> {
+    let decoded = crate::decode::decode(data, probe, &policy.limits, &mut scratch.pixels)?;
+    if (decoded.width, decoded.height) != (probe.width, probe.height) {
+        return Err(size_mismatch(
+            (decoded.width, decoded.height),
+            (probe.width, probe.height),
+        ));
+    }
+    let plane = analysis::build(&scratch.pixels, &decoded, orientation, &mut scratch.resizer)?;
+    Ok((decoded, plane))
+}
+
+/// Decode with libjpeg-turbo to planes (DCT-scaled for `check`, when nothing will be
+/// re-encoded) and build the analysis plane from them.
+#[cfg(feature = "turbo")]
+fn decode_and_analyse(
+    data: &[u8],
+    probe: &Probe,
+    policy: &Policy,
+    scratch: &mut Scratch,
+    make: bool,
+    orientation: Orientation,
+) -> Result<(Decoded, analysis::Analysis)> {
+    use crate::turbo;
+    let scale = if make {
+        1
+    } else {
+        turbo::check_scale(probe.width, probe.height)
+    };
+    let decoded = turbo::decode(
+        data,
+        probe,
+        &policy.limits,
+        scale,
+        &mut scratch.pixels,
+        &mut scratch.turbo,
+    )?;
+    let want = (
+        probe.width.div_ceil(decoded.scale),
+        probe.height.div_ceil(decoded.scale),
+    );
+    if (decoded.width, decoded.height) != want {
+        return Err(size_mismatch((decoded.width, decoded.height), want));
+    }
+    let plane = turbo::analysis_plane(
+        &decoded,
+        (probe.width, probe.height),
+        orientation,
+        &scratch.turbo,
+        &mut scratch.resizer,
+    )?;
+    Ok((decoded, plane))
+}
+
+/// The size search on the upright image: jpeg-encoder reading through the orientation.
+#[cfg(not(feature = "turbo"))]
+fn fit_upright(
+    decoded: &Decoded,
+    orientation: Orientation,
+    policy: &Policy,
+    scratch: &mut Scratch,
+    deadline: Instant,
+) -> Result<std::result::Result<encode::Fitted, encode::Unreachable>> {
+    let src = encode::Source {
+        pixels: &scratch.pixels,
+        width: decoded.width,
+        height: decoded.height,
+        layout: decoded.layout,
+        orientation,
+    };
+    encode::fit(
+        src,
+        decoded.icc.as_deref(),
+        &policy.encode,
+        policy.byte_window(),
+        policy.class.min_long_side(),
+        deadline,
+        &mut scratch.encode,
+    )
+}
+
+/// The size search on the upright image: the planes turned upright, libjpeg-turbo encodes.
+#[cfg(feature = "turbo")]
+fn fit_upright(
+    decoded: &Decoded,
+    orientation: Orientation,
+    policy: &Policy,
+    scratch: &mut Scratch,
+    deadline: Instant,
+) -> Result<std::result::Result<encode::Fitted, encode::Unreachable>> {
+    use crate::turbo;
+    let size = turbo::rotate(decoded, orientation, &mut scratch.turbo);
+    let frame = turbo::frame(decoded, size, &scratch.turbo);
+    encode::fit_frame(
+        &frame,
+        decoded.icc.as_deref(),
+        &policy.encode,
+        policy.byte_window(),
+        policy.class.min_long_side(),
+        deadline,
+        &mut scratch.encode,
     )
 }
 
@@ -213,23 +332,7 @@ fn make_output(
             return Ok(Some(bytes));
         }
     }
-    let src = Source {
-        pixels: &scratch.pixels,
-        width: decoded.width,
-        height: decoded.height,
-        layout: decoded.layout,
-        orientation,
-    };
-    let min_long = policy.class.min_long_side();
-    let fitted = encode::fit(
-        src,
-        decoded.icc.as_deref(),
-        &policy.encode,
-        (lo, hi),
-        min_long,
-        deadline,
-        &mut scratch.encode,
-    )?;
+    let fitted = fit_upright(decoded, orientation, policy, scratch, deadline)?;
     match fitted {
         Ok(f) => {
             let jpeg = std::mem::take(&mut scratch.encode.out);
