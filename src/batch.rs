@@ -22,7 +22,7 @@ thread_local! {
 /// `internal_error` report. With `annotate`, also write `<DIR>/<index>-<name>.png`.
 pub fn check_source(source: &Source, policy: &Policy, annotate: Option<(&Path, usize)>) -> Report {
     let path = source.display();
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    isolate(&path, policy, || {
         let data = match sources::read(source, policy.limits.max_input_bytes) {
             Ok(d) => d,
             Err(e) => return Report::new(path.clone(), policy.class).fail(&e),
@@ -34,9 +34,15 @@ pub fn check_source(source: &Source, policy: &Policy, annotate: Option<(&Path, u
             }
         }
         report
-    }));
-    result.unwrap_or_else(|panic| {
-        // The scratch buffers may be mid-update: start this thread afresh.
+    })
+}
+
+/// Run `evaluate` for the input called `path`, turning a panic into a report with verdict
+/// `error` and code `internal_error` (and resetting this thread's scratch buffers, which may
+/// be mid-update). Works only under `panic = "unwind"` (the default; this crate's profiles
+/// set it explicitly): a host built with `panic = "abort"` loses per-input isolation.
+pub fn isolate(path: &str, policy: &Policy, evaluate: impl FnOnce() -> Report) -> Report {
+    catch_unwind(AssertUnwindSafe(evaluate)).unwrap_or_else(|panic| {
         SCRATCH.with(|s| *s.borrow_mut() = Scratch::new());
         let what = panic
             .downcast_ref::<&str>()
@@ -88,6 +94,26 @@ pub fn check_all(
     policy: &Policy,
     jobs: usize,
     annotate: Option<&Path>,
+    emit: impl FnMut(usize, Report),
+) -> Result<(), Error> {
+    run_all(
+        sources,
+        policy,
+        jobs,
+        |i, source| check_source(source, policy, annotate.map(|d| (d, i))),
+        emit,
+    )
+}
+
+/// The batch engine behind [`check_all`]: `evaluate` runs for every source on `jobs` threads
+/// (0 = all cores), each call isolated by [`isolate`] so a panic becomes that input's
+/// `internal_error` report and the rest of the batch completes; `emit` gets the reports in
+/// input order.
+pub fn run_all(
+    sources: &[Source],
+    policy: &Policy,
+    jobs: usize,
+    evaluate: impl Fn(usize, &Source) -> Report + Sync,
     mut emit: impl FnMut(usize, Report),
 ) -> Result<(), Error> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -95,6 +121,7 @@ pub fn check_all(
         .build()
         .map_err(|e| Error::new(ErrorKind::Usage, format!("thread pool: {e}")))?;
     let (tx, rx) = mpsc::channel::<(usize, Report)>();
+    let evaluate = &evaluate;
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
@@ -103,8 +130,8 @@ pub fn check_all(
                     .enumerate()
                     .with_max_len(1)
                     .for_each_with(tx, |tx, (i, source)| {
-                        let _ =
-                            tx.send((i, check_source(source, policy, annotate.map(|d| (d, i)))));
+                        let report = isolate(&source.display(), policy, || evaluate(i, source));
+                        let _ = tx.send((i, report));
                     });
             });
         });

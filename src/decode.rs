@@ -46,6 +46,20 @@ fn decode_failed(what: &str, err: impl std::fmt::Display) -> Error {
     Error::new(ErrorKind::DecodeFailed, format!("{what}: {err}"))
 }
 
+/// Refuse a pixel buffer larger than `Limits::max_decode_bytes` before it exists.
+fn check_alloc(bytes: u64, limits: &Limits) -> Result<()> {
+    if bytes > limits.max_decode_bytes {
+        return Err(Error::new(
+            ErrorKind::TooManyPixels,
+            format!(
+                "decoding needs {bytes} bytes; the decoder allocation limit is {}",
+                limits.max_decode_bytes
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn decode_jpeg(data: &[u8], limits: &Limits, buf: &mut Vec<u8>) -> Result<Decoded> {
     let options = DecoderOptions::default()
         .set_max_width(limits.max_side as usize)
@@ -66,6 +80,7 @@ fn decode_jpeg(data: &[u8], limits: &Limits, buf: &mut Vec<u8>) -> Result<Decode
     let (width, height) = (u32::from(info.width), u32::from(info.height));
     crate::probe::check_dimensions(width, height, limits)?;
     let size = width as usize * height as usize * 3;
+    check_alloc(size as u64, limits)?;
     buf.clear();
     buf.resize(size, 0);
     decoder
@@ -87,10 +102,18 @@ fn decode_png(data: &[u8], limits: &Limits, buf: &mut Vec<u8>) -> Result<Decoded
     lim.max_image_width = Some(limits.max_side);
     lim.max_image_height = Some(limits.max_side);
     // Worst case: 16-bit RGBA plus our RGB copy.
-    lim.max_alloc = Some(limits.max_pixels.saturating_mul(8 + 3));
+    lim.max_alloc = Some(
+        limits
+            .max_pixels
+            .saturating_mul(8 + 3)
+            .min(limits.max_decode_bytes),
+    );
     decoder
         .set_limits(lim)
         .map_err(|e| Error::new(ErrorKind::TooManyPixels, e.to_string()))?;
+    let (w, h) = decoder.dimensions();
+    let per_pixel = u64::from(decoder.color_type().bytes_per_pixel()) + 3;
+    check_alloc(u64::from(w) * u64::from(h) * per_pixel, limits)?;
     let icc = decoder.icc_profile().ok().flatten();
     let image = image::DynamicImage::from_decoder(decoder).map_err(|e| match e {
         image::ImageError::Limits(_) => Error::new(ErrorKind::TooManyPixels, e.to_string()),

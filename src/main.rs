@@ -100,7 +100,7 @@ fn run_check(args: CheckArgs) -> u8 {
             return 2;
         }
     }
-    let inputs = sources::expand(&args.paths);
+    let inputs = sources::expand(&args.paths, &policy.limits);
     let jobs = args.jobs.unwrap_or(0);
     let mut summary = Summary::default();
     let bar = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {

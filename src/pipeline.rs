@@ -113,10 +113,13 @@ fn evaluate(
         ));
     }
 
+    past_deadline(deadline, "decoding")?;
+
     // 3. orient, 4. analyse
     let orientation = Orientation::from_exif(probe.effective_orientation());
     let plane = analysis::build(&scratch.pixels, &decoded, orientation, &mut scratch.resizer)?;
     let (metrics, framing_cut, surround) = measure(&plane, (uw, uh), policy);
+    past_deadline(deadline, "the analysis")?;
 
     // 5. checks
     if policy.class.is_document() {
@@ -158,6 +161,18 @@ fn evaluate(
         deadline,
         report,
     )
+}
+
+/// `deadline_exceeded` once the per-image deadline has passed (polled between stages; the
+/// size search polls before every encode).
+fn past_deadline(deadline: Instant, stage: &str) -> Result<()> {
+    if Instant::now() >= deadline {
+        return Err(Error::new(
+            crate::error::ErrorKind::DeadlineExceeded,
+            format!("the per-image deadline passed after {stage}"),
+        ));
+    }
+    Ok(())
 }
 
 /// The input can be kept as it is (or with its metadata removed) when it is a baseline JPEG
