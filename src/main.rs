@@ -92,6 +92,7 @@ fn human(report: &Report) -> String {
 
 fn run_check(args: CheckArgs) -> u8 {
     let mut policy = args.class.policy();
+    args.limits.apply(&mut policy);
     policy.thresholds = kyc_preflight::policy::Thresholds::named(&args.profile)
         .expect("clap validated the profile");
     if let Some(dir) = &args.annotate {
@@ -192,7 +193,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn run_fix(args: FixArgs) -> u8 {
-    let policy = args.class.policy();
+    let mut policy = args.class.policy();
+    args.limits.apply(&mut policy);
     let path = args.input.display().to_string();
     let finish = |report: &Report| {
         eprintln!("{}", human(report));

@@ -215,14 +215,18 @@ pub fn list_archive<R: Read + Seek>(mut reader: R, limits: &Limits) -> Result<Ve
         .map_err(|e| refused(format!("seek failed: {e}")))?;
     let zip = zip::ZipArchive::new(reader)
         .map_err(|e| refused(format!("not a readable zip archive: {e}")))?;
+    let same_order = zip.len() == cd.len();
     let mut out = Vec::new();
-    for (e, problem) in cd.iter().zip(problems) {
+    for (i, (e, problem)) in cd.iter().zip(problems).enumerate() {
         let name = String::from_utf8_lossy(&e.name).into_owned();
         if name.ends_with('/') && e.uncompressed == 0 {
             continue; // a directory
         }
         let status = match problem {
             Some(p) => Err(p),
+            // Without duplicates the zip crate lists the records in the same order (names
+            // without the UTF-8 flag may decode differently there, so go by position).
+            None if same_order => Ok(i),
             None => zip
                 .index_for_name(&name)
                 .ok_or_else(|| refused(format!("{name}: not found by the zip reader"))),

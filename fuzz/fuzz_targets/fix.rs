@@ -12,9 +12,7 @@ thread_local! {
 }
 
 fn make_image(data: &[u8]) -> Option<(Vec<u8>, DocumentClass)> {
-    let (&[w, h, kind, class, orient, q], rest) = data.split_first_chunk::<6>()? else {
-        return None;
-    };
+    let (&[w, h, kind, class, orient, q], rest) = data.split_first_chunk::<6>()?;
     let w = u32::from(w % 96) + 1;
     let h = u32::from(h % 96) + 1;
     let class = match class % 4 {
@@ -50,7 +48,7 @@ fn make_image(data: &[u8]) -> Option<(Vec<u8>, DocumentClass)> {
         exif.extend_from_slice(&[orient, 0, 0, 0, 0, 0, 0]);
         let mut app1 = b"Exif\0\0".to_vec();
         app1.extend_from_slice(&exif);
-        enc.add_app_segment(1, &app1).ok()?;
+        enc.add_app_segment(1, app1).ok()?;
         enc.encode(&pixels, w as u16, h as u16, ct).ok()?;
     }
     Some((out, class))

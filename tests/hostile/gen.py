@@ -74,7 +74,7 @@ put("jpeg_cut_in_scan.jpg", good[: len(good) // 2], "finding:truncated")
 put("jpeg_cut_in_header.jpg", good[:40], "error:decode_failed")
 small_zip = io.BytesIO()
 with zipfile.ZipFile(small_zip, "w") as zf:
-    zf.writestr("payload.txt", "polyglot")
+    zf.writestr(zipfile.ZipInfo("payload.txt"), "polyglot")  # fixed date: reproducible
 put("jpeg_trailing_zip.jpg", good + small_zip.getvalue(), "finding:trailing_data")
 put("jpeg_trailing_html.jpg", good + b"<html><script>alert(1)</script></html>", "finding:trailing_data")
 put("jpeg_sof_0x0.jpg", set_sof(good, width=0, height=0), "error:bad_dimensions")
@@ -111,7 +111,9 @@ many_text = b"".join(png_chunk(b"tEXt", b"k\0v") for _ in range(1000))
 put("png_text_chunks_1000.png", png_raw(48, 32, ok_idat, extra=many_text), "error:metadata_too_large")
 put("png_exif_loop.png", png_raw(48, 32, ok_idat, extra=png_chunk(b"eXIf", tiff(6, loop=True))), "finding:exif_unreadable")
 put("png_truncated_idat.png", png_raw(48, 32, ok_idat)[:60], "error:decode_failed")
-put("png_bad_crc.png", png_raw(48, 32, ok_idat)[:-20] + b"\0\0\0\0" + png_raw(48, 32, ok_idat)[-16:], "error:decode_failed")
+ok_png = png_raw(48, 32, ok_idat)
+put("png_bad_crc.png", ok_png[:-16] + b"\0\0\0\0" + ok_png[-12:], "error:decode_failed")  # IDAT CRC zeroed
+put("png_bad_adler32.png", ok_png[:-20] + b"\0\0\0\0" + ok_png[-16:], "error:decode_failed")  # zlib checksum zeroed
 put("png_apng.png", png_raw(48, 32, ok_idat, extra=png_chunk(b"acTL", b"\0\0\0\1\0\0\0\0")), "error:unsupported_format")
 
 # --- format confusion ----------------------------------------------------------------
