@@ -492,6 +492,22 @@ fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
             "JPEG has no frame header (SOF)",
         ));
     }
+    // Every 8x8 luma block costs at least one bit of scan data (a one-bit DC code), so a
+    // file shorter than pixels / 512 bytes cannot hold its frame: refuse it before the
+    // decoder allocates (and grey-fills) the whole frame. Real files are 50-500x above this.
+    let pixels = u64::from(p.width) * u64::from(p.height);
+    if (data.len() as u64).saturating_mul(512) < pixels {
+        return Err(Error::new(
+            ErrorKind::DecodeFailed,
+            format!(
+                "{} bytes cannot hold a {}x{} JPEG (at least {} needed)",
+                data.len(),
+                p.width,
+                p.height,
+                pixels.div_ceil(512)
+            ),
+        ));
+    }
     Ok(p)
 }
 

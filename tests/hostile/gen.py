@@ -78,6 +78,7 @@ with zipfile.ZipFile(small_zip, "w") as zf:
 put("jpeg_trailing_zip.jpg", good + small_zip.getvalue(), "finding:trailing_data")
 put("jpeg_trailing_html.jpg", good + b"<html><script>alert(1)</script></html>", "finding:trailing_data")
 put("jpeg_sof_0x0.jpg", set_sof(good, width=0, height=0), "error:bad_dimensions")
+put("jpeg_64mp_header_tiny_scan.jpg", set_sof(good, width=16384, height=3906), "error:decode_failed")
 put("jpeg_sof_65535x65535.jpg", set_sof(good, width=65535, height=65535), "error:bad_dimensions")
 put("jpeg_12bit.jpg", set_sof(good, precision=12), "error:unsupported_format")
 put("jpeg_arithmetic.jpg", set_sof(good, marker=0xC9), "error:unsupported_format")
