@@ -22,12 +22,12 @@ thread_local! {
 /// `internal_error` report. With `annotate`, also write `<DIR>/<index>-<name>.png`.
 pub fn check_source(source: &Source, policy: &Policy, annotate: Option<(&Path, usize)>) -> Report {
     let path = source.display();
-    isolate(&path, policy, |scratch| {
+    isolate(&path, policy, || {
         let data = match sources::read(source, policy.limits.max_input_bytes) {
             Ok(d) => d,
             Err(e) => return Report::new(path.clone(), policy.class).fail(&e),
         };
-        let report = pipeline::check(&data, &path, policy, scratch);
+        let report = SCRATCH.with(|s| pipeline::check(&data, &path, policy, &mut s.borrow_mut()));
         if let Some((dir, index)) = annotate {
             if report.verdict != crate::report::Verdict::Error {
                 write_annotation(dir, index, &path, &data, &report, policy);
@@ -39,39 +39,39 @@ pub fn check_source(source: &Source, policy: &Policy, annotate: Option<(&Path, u
 
 /// [`pipeline::check`] with this thread's scratch buffers, a panic isolated to the report.
 pub fn check_isolated(data: &[u8], path: &str, policy: &Policy) -> Report {
-    isolate(path, policy, |scratch| {
-        pipeline::check(data, path, policy, scratch)
+    isolate(path, policy, || {
+        SCRATCH.with(|s| pipeline::check(data, path, policy, &mut s.borrow_mut()))
     })
 }
 
-/// [`pipeline::fix`] with this thread's scratch buffers, a panic isolated to the report.
+/// [`pipeline::fix`] with this thread's scratch buffers, a panic isolated to the report
+/// (and then no JPEG).
 pub fn fix_isolated(data: &[u8], path: &str, policy: &Policy) -> Fixed {
-    isolate(path, policy, |scratch| {
-        pipeline::fix(data, path, policy, scratch)
-    })
+    let mut jpeg = None;
+    let report = isolate(path, policy, || {
+        let fixed = SCRATCH.with(|s| pipeline::fix(data, path, policy, &mut s.borrow_mut()));
+        jpeg = fixed.jpeg;
+        fixed.report
+    });
+    Fixed { report, jpeg }
 }
 
-/// Run `work` with this thread's scratch buffers; a panic becomes an `internal_error` report
-/// for `path` (and the scratch buffers, possibly mid-update, are replaced).
-fn isolate<T: From<Report>>(
-    path: &str,
-    policy: &Policy,
-    work: impl FnOnce(&mut Scratch) -> T,
-) -> T {
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        SCRATCH.with(|s| work(&mut s.borrow_mut()))
-    }));
-    result.unwrap_or_else(|panic| {
+/// Run `evaluate` for the input called `path`, turning a panic into a report with verdict
+/// `error` and code `internal_error` (and resetting this thread's scratch buffers, which may
+/// be mid-update). Works only under `panic = "unwind"` (the default; this crate's profiles
+/// set it explicitly): a host built with `panic = "abort"` loses per-input isolation.
+pub fn isolate(path: &str, policy: &Policy, evaluate: impl FnOnce() -> Report) -> Report {
+    catch_unwind(AssertUnwindSafe(evaluate)).unwrap_or_else(|panic| {
         SCRATCH.with(|s| *s.borrow_mut() = Scratch::new());
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
-        T::from(Report::new(path, policy.class).fail(&Error::new(
+        Report::new(path, policy.class).fail(&Error::new(
             ErrorKind::InternalError,
             format!("internal error while evaluating this input: {what}"),
-        )))
+        ))
     })
 }
 
@@ -113,6 +113,26 @@ pub fn check_all(
     policy: &Policy,
     jobs: usize,
     annotate: Option<&Path>,
+    emit: impl FnMut(usize, Report),
+) -> Result<(), Error> {
+    run_all(
+        sources,
+        policy,
+        jobs,
+        |i, source| check_source(source, policy, annotate.map(|d| (d, i))),
+        emit,
+    )
+}
+
+/// The batch engine behind [`check_all`]: `evaluate` runs for every source on `jobs` threads
+/// (0 = all cores), each call isolated by [`isolate`] so a panic becomes that input's
+/// `internal_error` report and the rest of the batch completes; `emit` gets the reports in
+/// input order.
+pub fn run_all(
+    sources: &[Source],
+    policy: &Policy,
+    jobs: usize,
+    evaluate: impl Fn(usize, &Source) -> Report + Sync,
     mut emit: impl FnMut(usize, Report),
 ) -> Result<(), Error> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -120,6 +140,7 @@ pub fn check_all(
         .build()
         .map_err(|e| Error::new(ErrorKind::Usage, format!("thread pool: {e}")))?;
     let (tx, rx) = mpsc::channel::<(usize, Report)>();
+    let evaluate = &evaluate;
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
@@ -128,8 +149,8 @@ pub fn check_all(
                     .enumerate()
                     .with_max_len(1)
                     .for_each_with(tx, |tx, (i, source)| {
-                        let _ =
-                            tx.send((i, check_source(source, policy, annotate.map(|d| (d, i)))));
+                        let report = isolate(&source.display(), policy, || evaluate(i, source));
+                        let _ = tx.send((i, report));
                     });
             });
         });

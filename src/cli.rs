@@ -55,10 +55,56 @@ impl ClassArgs {
     }
 }
 
+/// The limits a batch operator may need to change (docs/limits.md; the rest stay at their
+/// defaults and are configurable through `Policy::limits` in the library).
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Largest input file or archive entry, in MiB [default: 64].
+    #[arg(long, value_name = "MIB")]
+    pub max_input_mib: Option<u64>,
+    /// Largest image, in megapixels [default: 64].
+    #[arg(long, value_name = "MP")]
+    pub max_megapixels: Option<u64>,
+    /// Per-image deadline in seconds [default: 30].
+    #[arg(long, value_name = "SECS")]
+    pub deadline: Option<f64>,
+    /// Most entries in one zip archive [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub max_archive_entries: Option<u32>,
+    /// Largest total uncompressed size of one zip archive, in GiB [default: 16].
+    #[arg(long, value_name = "GIB")]
+    pub max_archive_gib: Option<u64>,
+}
+
+impl LimitArgs {
+    /// Apply the flags given to `policy.limits`.
+    pub fn apply(&self, policy: &mut Policy) {
+        let l = &mut policy.limits;
+        if let Some(m) = self.max_input_mib {
+            l.max_input_bytes = m.saturating_mul(1 << 20);
+        }
+        if let Some(mp) = self.max_megapixels {
+            l.max_pixels = mp.saturating_mul(1_000_000);
+        }
+        if let Some(s) = self.deadline {
+            l.deadline = std::time::Duration::try_from_secs_f64(s.max(0.0))
+                .unwrap_or(std::time::Duration::MAX);
+        }
+        if let Some(n) = self.max_archive_entries {
+            l.max_archive_entries = n;
+        }
+        if let Some(g) = self.max_archive_gib {
+            l.max_archive_bytes = g.saturating_mul(1 << 30);
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub class: ClassArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// JSON Lines on stdout: one report per input, then a summary.
     #[arg(long)]
     pub json: bool,
@@ -80,6 +126,8 @@ pub struct CheckArgs {
 pub struct FixArgs {
     #[command(flatten)]
     pub class: ClassArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// The image to fix (never modified).
     #[arg(value_name = "IN")]
     pub input: PathBuf,

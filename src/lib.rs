@@ -48,9 +48,9 @@ pub mod protocol;
 pub mod report;
 pub mod sources;
 pub mod synth;
-pub mod validate;
 #[cfg(feature = "turbo")]
 pub mod turbo;
+pub mod validate;
 
 #[cfg(test)]
 mod testutil;

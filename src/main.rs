@@ -97,6 +97,7 @@ fn human(report: &Report) -> String {
 
 fn run_check(args: CheckArgs) -> u8 {
     let mut policy = args.class.policy();
+    args.limits.apply(&mut policy);
     policy.thresholds = kyc_preflight::policy::Thresholds::named(&args.profile)
         .expect("clap validated the profile");
     if let Some(dir) = &args.annotate {
@@ -105,7 +106,7 @@ fn run_check(args: CheckArgs) -> u8 {
             return 2;
         }
     }
-    let inputs = sources::expand(&args.paths);
+    let inputs = sources::expand(&args.paths, &policy.limits);
     let jobs = args.jobs.unwrap_or(0);
     let mut summary = Summary::default();
     let bar = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
@@ -197,7 +198,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn run_fix(args: FixArgs) -> u8 {
-    let policy = args.class.policy();
+    let mut policy = args.class.policy();
+    args.limits.apply(&mut policy);
     let path = args.input.display().to_string();
     let finish = |report: &Report| {
         eprintln!("{}", human(report));

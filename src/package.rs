@@ -161,30 +161,65 @@ pub struct Package {
 ///
 /// `template` supplies limits, thresholds and encoding; each image uses its role's class.
 pub fn package(request: &PackageRequest, template: &Policy) -> Result<Package> {
-    let images = plan(request)?;
+    let planned = plan(request)?;
 
     // Fix every image with its class, in parallel, largest first: two 12 MP ID sides and
     // eight small liveness frames then spread evenly over the workers.
     let t0 = Instant::now();
-    let mut order: Vec<usize> = (0..images.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(images[i].0.data.len()));
+    let mut order: Vec<usize> = (0..request.images.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(request.images[i].data.len()));
     let mut done: Vec<(usize, Fixed)> = order
         .par_iter()
         .with_max_len(1)
         .map(|&i| {
-            let input = images[i].0;
+            let input = &request.images[i];
             let mut policy = template.clone();
             policy.class = input.role.class(request.id_info.id_type.as_deref());
             (i, batch::fix_isolated(&input.data, &input.path, &policy))
         })
         .collect();
     done.sort_by_key(|(i, _)| *i);
-    let fixed = done.into_iter().map(|(_, f)| f);
+    let fixed = done.into_iter().map(|(_, f)| f).collect();
     let fix_ms = ms(t0);
+    let mut result = assemble_planned(request, &planned, fixed)?;
+    result.timings.fix_ms = fix_ms;
+    Ok(result)
+}
 
+/// The package from images already fixed, one [`Fixed`] per `request.images` entry in the
+/// same order: duplicates, `info.json`, the zip and its verification ([`package`] without
+/// the fixing; for callers that fix images as they arrive, and for fuzzing).
+pub fn assemble(request: &PackageRequest, fixed: Vec<Fixed>) -> Result<Package> {
+    let planned = plan(request)?;
+    if fixed.len() != request.images.len() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{} fixed images for {} inputs",
+                fixed.len(),
+                request.images.len()
+            ),
+        ));
+    }
+    assemble_planned(request, &planned, fixed)
+}
+
+fn assemble_planned(
+    request: &PackageRequest,
+    planned: &[(usize, String)],
+    fixed: Vec<Fixed>,
+) -> Result<Package> {
+    let mut fixed: Vec<Option<Fixed>> = fixed.into_iter().map(Some).collect();
+    let images: Vec<(&PackageInput, &String, Fixed)> = planned
+        .iter()
+        .map(|(i, name)| {
+            let f = fixed[*i].take().expect("each input is planned once");
+            (&request.images[*i], name, f)
+        })
+        .collect();
     let mut out: Vec<PackagedImage> = Vec::with_capacity(images.len());
     let mut jpegs: Vec<Option<Vec<u8>>> = Vec::with_capacity(images.len());
-    for ((input, file_name), f) in images.iter().zip(fixed) {
+    for (input, file_name, f) in images {
         out.push(PackagedImage {
             role: input.role,
             image_type_id: input.role.image_type_id(request.inline),
@@ -222,10 +257,7 @@ pub fn package(request: &PackageRequest, template: &Policy) -> Result<Package> {
         zip: None,
         zip_bytes: None,
         zip_sha256: None,
-        timings: PackageTimings {
-            fix_ms,
-            ..Default::default()
-        },
+        timings: PackageTimings::default(),
     };
     if matches!(verdict, Verdict::Reject | Verdict::Error) {
         return Ok(result);
@@ -250,8 +282,9 @@ pub fn package(request: &PackageRequest, template: &Policy) -> Result<Package> {
     Ok(result)
 }
 
-/// Check the request and put its images in package order with their entry names.
-fn plan(request: &PackageRequest) -> Result<Vec<(&PackageInput, String)>> {
+/// Check the request and put its images in package order (indices into `request.images`)
+/// with their entry names.
+fn plan(request: &PackageRequest) -> Result<Vec<(usize, String)>> {
     let usage = |m: String| Error::new(ErrorKind::Usage, m);
     if !protocol::is_country_code(&request.id_info.country) {
         return Err(usage(format!(
@@ -295,12 +328,17 @@ fn plan(request: &PackageRequest) -> Result<Vec<(&PackageInput, String)>> {
     }
     let mut planned = Vec::with_capacity(request.images.len());
     for role in Role::ALL {
-        for (k, input) in request.images.iter().filter(|i| i.role == role).enumerate() {
+        let of_role = request
+            .images
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.role == role);
+        for (k, (index, _)) in of_role.enumerate() {
             let name = match role {
                 Role::Liveness => format!("liveness_{}.jpg", k + 1),
                 _ => format!("{}.jpg", role.as_str()),
             };
-            planned.push((input, name));
+            planned.push((index, name));
         }
     }
     Ok(planned)

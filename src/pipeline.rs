@@ -52,13 +52,6 @@ pub struct Fixed {
     pub jpeg: Option<Vec<u8>>,
 }
 
-impl From<Report> for Fixed {
-    /// A result without a JPEG.
-    fn from(report: Report) -> Self {
-        Fixed { report, jpeg: None }
-    }
-}
-
 /// Evaluate one image.
 pub fn check(data: &[u8], path: &str, policy: &Policy, scratch: &mut Scratch) -> Report {
     run(data, path, policy, scratch, false).report
@@ -119,7 +112,9 @@ fn evaluate(
     // 2. decode, 3. orient, 4. analyse
     let orientation = Orientation::from_exif(probe.effective_orientation());
     let (decoded, plane) = decode_and_analyse(data, &probe, policy, scratch, make, orientation)?;
+    past_deadline(deadline, "decoding")?;
     let (metrics, framing_cut, surround) = measure(&plane, (uw, uh), policy);
+    past_deadline(deadline, "the analysis")?;
 
     // 5. checks
     if policy.class.is_document() {
@@ -284,6 +279,18 @@ fn fit_upright(
         deadline,
         &mut scratch.encode,
     )
+}
+
+/// `deadline_exceeded` once the per-image deadline has passed (polled between stages; the
+/// size search polls before every encode).
+fn past_deadline(deadline: Instant, stage: &str) -> Result<()> {
+    if Instant::now() >= deadline {
+        return Err(Error::new(
+            crate::error::ErrorKind::DeadlineExceeded,
+            format!("the per-image deadline passed after {stage}"),
+        ));
+    }
+    Ok(())
 }
 
 /// The input can be kept as it is (or with its metadata removed) when it is a baseline JPEG

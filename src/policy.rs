@@ -93,6 +93,17 @@ pub struct Limits {
     pub max_metadata_segments: u32,
     /// Per-image deadline, polled between stages and inside the size search. Default 30 s.
     pub deadline: Duration,
+    /// Largest buffer a decoder may allocate for one image (the pixel buffer, and for PNG
+    /// the decoder's own 16-bit/alpha intermediate). Default 768 MiB (a 64 MP 16-bit RGBA
+    /// PNG needs 8 B/px + 3 B/px for our RGB copy = 704 MB).
+    pub max_decode_bytes: u64,
+    /// Most entries (files and directories) in one zip archive. Default 10,000.
+    pub max_archive_entries: u32,
+    /// Largest total declared uncompressed size of one archive's entries. Default 16 GiB.
+    pub max_archive_bytes: u64,
+    /// Largest uncompressed / compressed ratio of an archive entry bigger than 64 KiB.
+    /// Default 100 (JPEG and PNG entries barely compress: real ratios are below 1.1).
+    pub max_compression_ratio: u32,
 }
 
 impl Default for Limits {
@@ -104,6 +115,10 @@ impl Default for Limits {
             max_metadata_bytes: 4 << 20,
             max_metadata_segments: 256,
             deadline: Duration::from_secs(30),
+            max_decode_bytes: 768 << 20,
+            max_archive_entries: 10_000,
+            max_archive_bytes: 16 << 30,
+            max_compression_ratio: 100,
         }
     }
 }

@@ -122,6 +122,8 @@ pub struct Probe {
     pub exif_unreadable: bool,
     /// Number of EXIF blocks (more than one is a conflict source).
     pub exif_blocks: u32,
+    /// A later EXIF block gives another orientation than the first (the first is used).
+    pub exif_conflict: bool,
     /// The image stops before its end marker.
     pub truncated: bool,
     /// Offset just past the end marker (EOI / IEND chunk), or the input length.
@@ -151,6 +153,26 @@ impl Probe {
         match self.format {
             Format::Jpeg => self.segments.iter().any(Segment::is_private),
             Format::Png => self.png_private_chunks,
+        }
+    }
+}
+
+impl Probe {
+    /// Record one EXIF block: the first gives the orientation; a later one whose
+    /// orientation differs marks a conflict. Each block is parsed at most once, and the
+    /// number of blocks is bounded by `max_metadata_segments`.
+    fn note_exif(&mut self, tiff: &[u8]) {
+        self.exif_blocks += 1;
+        let parsed = exif_orientation(tiff);
+        if self.exif_blocks == 1 {
+            match parsed {
+                Ok(tag) => self.orientation = tag,
+                Err(()) => self.exif_unreadable = true,
+            }
+        } else if let Ok(tag) = parsed {
+            if tag.map(|t| t.raw) != self.orientation.map(|t| t.raw) {
+                self.exif_conflict = true;
+            }
         }
     }
 }
@@ -282,6 +304,7 @@ fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
         orientation: None,
         exif_unreadable: false,
         exif_blocks: 0,
+        exif_conflict: false,
         truncated: false,
         image_end: data.len(),
         trailing_bytes: 0,
@@ -418,13 +441,7 @@ fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
                     segment_kind(marker, payload)
                 };
                 if kind == SegmentKind::Exif {
-                    p.exif_blocks += 1;
-                    if p.exif_blocks == 1 {
-                        match exif_orientation(payload.get(6..).unwrap_or(&[])) {
-                            Ok(tag) => p.orientation = tag,
-                            Err(()) => p.exif_unreadable = true,
-                        }
-                    }
+                    p.note_exif(payload.get(6..).unwrap_or(&[]));
                 }
                 p.segments.push(Segment {
                     marker,
@@ -475,6 +492,22 @@ fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
             "JPEG has no frame header (SOF)",
         ));
     }
+    // Every 8x8 luma block costs at least one bit of scan data (a one-bit DC code), so a
+    // file shorter than pixels / 512 bytes cannot hold its frame: refuse it before the
+    // decoder allocates (and grey-fills) the whole frame. Real files are 50-500x above this.
+    let pixels = u64::from(p.width) * u64::from(p.height);
+    if (data.len() as u64).saturating_mul(512) < pixels {
+        return Err(Error::new(
+            ErrorKind::DecodeFailed,
+            format!(
+                "{} bytes cannot hold a {}x{} JPEG (at least {} needed)",
+                data.len(),
+                p.width,
+                p.height,
+                pixels.div_ceil(512)
+            ),
+        ));
+    }
     Ok(p)
 }
 
@@ -484,7 +517,8 @@ fn memchr_ff(data: &[u8], from: usize) -> Option<usize> {
 
 /// Read the orientation tag from a TIFF-structured EXIF block (after `Exif\0\0`).
 /// `Ok(None)`: no orientation tag. `Err(())`: the block is not readable EXIF.
-pub(crate) fn exif_orientation(tiff: &[u8]) -> std::result::Result<Option<OrientationTag>, ()> {
+#[allow(clippy::result_unit_err)]
+pub fn exif_orientation(tiff: &[u8]) -> std::result::Result<Option<OrientationTag>, ()> {
     let exif = exif::Reader::new()
         .read_raw(tiff.to_vec())
         .map_err(|_| ())?;
@@ -510,6 +544,7 @@ fn probe_png(data: &[u8], limits: &Limits) -> Result<Probe> {
         orientation: None,
         exif_unreadable: false,
         exif_blocks: 0,
+        exif_conflict: false,
         truncated: false,
         image_end: data.len(),
         trailing_bytes: 0,
@@ -595,13 +630,7 @@ fn probe_png(data: &[u8], limits: &Limits) -> Result<Probe> {
                     ));
                 }
                 if &ty == b"eXIf" {
-                    p.exif_blocks += 1;
-                    if p.exif_blocks == 1 {
-                        match exif_orientation(payload) {
-                            Ok(tag) => p.orientation = tag,
-                            Err(()) => p.exif_unreadable = true,
-                        }
-                    }
+                    p.note_exif(payload);
                 }
                 if !PNG_COLOUR_CHUNKS.contains(&&ty) {
                     p.png_private_chunks = true;

@@ -44,6 +44,11 @@ pub enum FindingCode {
     ExifOrientationInvalid,
     /// The pixels were turned upright per EXIF.
     OrientationCorrected,
+    /// An EXIF block is present but could not be read (a loop, bad offsets): the orientation
+    /// is taken as 1.
+    ExifUnreadable,
+    /// More than one EXIF block, and their orientations disagree: the first one is used.
+    ExifConflict,
     /// Longer side below the class minimum.
     ResolutionTooLow,
     /// Input below the byte window (fixable by `fix` when a faithful JPEG can be larger).
@@ -86,6 +91,8 @@ impl FindingCode {
             FindingCode::TrailingData => "trailing_data",
             FindingCode::ExifOrientationInvalid => "exif_orientation_invalid",
             FindingCode::OrientationCorrected => "orientation_corrected",
+            FindingCode::ExifUnreadable => "exif_unreadable",
+            FindingCode::ExifConflict => "exif_conflict",
             FindingCode::ResolutionTooLow => "resolution_too_low",
             FindingCode::FileTooSmall => "file_too_small",
             FindingCode::FileTooLarge => "file_too_large",

@@ -1,9 +1,12 @@
 //! Where inputs come from: files, directories (walked recursively, sorted) and `.zip`
 //! archives (entries read in memory through a byte cap, never extracted to disk).
 
+mod central;
+
 use crate::error::{Error, ErrorKind, Result};
+use crate::policy::Limits;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 /// One input to evaluate.
@@ -59,7 +62,7 @@ fn is_zip(path: &Path) -> bool {
 /// Expand the command-line paths into inputs, in order: each file as given, each directory
 /// walked recursively in sorted order (hidden entries skipped), each zip archive's file
 /// entries in central-directory order.
-pub fn expand(paths: &[PathBuf]) -> Vec<Source> {
+pub fn expand(paths: &[PathBuf], limits: &Limits) -> Vec<Source> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -71,7 +74,7 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Source> {
                 });
             for entry in walker {
                 match entry {
-                    Ok(e) if e.file_type().is_file() => push_file(e.path(), &mut out),
+                    Ok(e) if e.file_type().is_file() => push_file(e.path(), limits, &mut out),
                     Ok(_) => {}
                     Err(err) => out.push(Source::Broken {
                         path: err.path().map_or_else(
@@ -84,7 +87,7 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Source> {
                 }
             }
         } else if path.exists() {
-            push_file(path, &mut out);
+            push_file(path, limits, &mut out);
         } else {
             out.push(Source::Broken {
                 path: path.display().to_string(),
@@ -96,12 +99,12 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Source> {
     out
 }
 
-fn push_file(path: &Path, out: &mut Vec<Source>) {
+fn push_file(path: &Path, limits: &Limits, out: &mut Vec<Source>) {
     if !is_zip(path) {
         out.push(Source::File(path.to_path_buf()));
         return;
     }
-    match list_zip(path) {
+    match list_zip(path, limits) {
         Ok(entries) => out.extend(entries),
         Err(e) => out.push(Source::Broken {
             path: path.display().to_string(),
@@ -121,30 +124,178 @@ fn open_zip(path: &Path) -> Result<zip::ZipArchive<BufReader<File>>> {
     })
 }
 
-fn list_zip(path: &Path) -> Result<Vec<Source>> {
-    let mut archive = open_zip(path)?;
-    let mut out = Vec::new();
-    for index in 0..archive.len() {
-        let entry = archive.by_index_raw(index).map_err(|e| {
-            Error::new(
-                ErrorKind::ArchiveRefused,
-                format!("{}: entry {index}: {e}", path.display()),
-            )
-        })?;
-        if entry.is_dir() {
-            continue;
+fn list_zip(path: &Path, limits: &Limits) -> Result<Vec<Source>> {
+    let file = File::open(path).map_err(|e| Error::io(path.display(), e))?;
+    let listing = list_archive(BufReader::new(file), limits)
+        .map_err(|e| Error::new(e.kind(), format!("{}: {}", path.display(), e.message())))?;
+    Ok(listing
+        .into_iter()
+        .map(|entry| match entry.status {
+            Ok(index) => Source::ZipEntry {
+                archive: path.to_path_buf(),
+                index,
+                name: entry.name,
+            },
+            Err(e) => Source::Broken {
+                path: format!("{}!{}", path.display(), entry.name),
+                code: e.kind(),
+                message: e.message().to_string(),
+            },
+        })
+        .collect())
+}
+
+/// One file entry of an archive, as listed by [`list_archive`].
+#[derive(Debug)]
+pub struct ArchiveEntry {
+    /// The entry's name as stored (lossy UTF-8).
+    pub name: String,
+    /// The zip crate's index to read it with, or why the entry is refused without reading it.
+    pub status: Result<usize>,
+}
+
+/// List a zip archive's file entries (directories skipped) in central-directory order,
+/// refusing what must not be read. The central directory is parsed here, independently of
+/// the zip crate (which hides duplicate names and rewrites unsafe ones), and the whole
+/// archive is refused (`archive_refused`) when it has more than `max_archive_entries`
+/// entries, a central directory that does not add up, data before it, or a total declared
+/// size over `max_archive_bytes`. An entry is refused on its own for an unsafe name, a
+/// duplicate (also case-only) name, a symbolic link, encryption, a compression method other
+/// than stored/deflate, a local header that disagrees with the central one, overlapping
+/// another entry, a declared size over `max_input_bytes` (`input_too_large`) or a
+/// compression ratio over `max_compression_ratio`. Nothing is decompressed here.
+pub fn list_archive<R: Read + Seek>(mut reader: R, limits: &Limits) -> Result<Vec<ArchiveEntry>> {
+    let refused = |why: String| Error::new(ErrorKind::ArchiveRefused, why);
+    let cd = central::read(&mut reader, limits)?;
+    let total: u64 = cd
+        .iter()
+        .map(|e| e.uncompressed)
+        .fold(0, u64::saturating_add);
+    if total > limits.max_archive_bytes {
+        return Err(refused(format!(
+            "the entries declare {total} uncompressed bytes; the limit is {}",
+            limits.max_archive_bytes
+        )));
+    }
+    let mut problems: Vec<Option<Error>> = cd.iter().map(|e| entry_problem(e, limits)).collect();
+    // Duplicates, exact or differing only by case: every copy is refused.
+    let mut by_name: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, e) in cd.iter().enumerate() {
+        by_name
+            .entry(String::from_utf8_lossy(&e.name).to_lowercase())
+            .or_default()
+            .push(i);
+    }
+    for copies in by_name.values().filter(|c| c.len() > 1) {
+        for &i in copies {
+            problems[i].get_or_insert_with(|| {
+                refused(format!(
+                    "{} entries are named {:?} (or differ only by case); none is read",
+                    copies.len(),
+                    String::from_utf8_lossy(&cd[i].name)
+                ))
+            });
         }
-        let name = entry
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|e| format!("<entry {index}: unreadable name: {e}>"));
-        out.push(Source::ZipEntry {
-            archive: path.to_path_buf(),
-            index,
-            name,
-        });
+    }
+    // Overlapping entries (a non-recursive zip bomb reuses the same compressed data).
+    let mut order: Vec<usize> = (0..cd.len()).collect();
+    order.sort_by_key(|&i| cd[i].local_offset);
+    for w in order.windows(2) {
+        let (a, b) = (&cd[w[0]], &cd[w[1]]);
+        if a.data_end > b.local_offset {
+            for &i in w {
+                problems[i].get_or_insert_with(|| {
+                    refused("the entry overlaps another entry's data".into())
+                });
+            }
+        }
+    }
+    reader
+        .rewind()
+        .map_err(|e| refused(format!("seek failed: {e}")))?;
+    let zip = zip::ZipArchive::new(reader)
+        .map_err(|e| refused(format!("not a readable zip archive: {e}")))?;
+    let same_order = zip.len() == cd.len();
+    let mut out = Vec::new();
+    for (i, (e, problem)) in cd.iter().zip(problems).enumerate() {
+        let name = String::from_utf8_lossy(&e.name).into_owned();
+        if name.ends_with('/') && e.uncompressed == 0 {
+            continue; // a directory
+        }
+        let status = match problem {
+            Some(p) => Err(p),
+            // Without duplicates the zip crate lists the records in the same order (names
+            // without the UTF-8 flag may decode differently there, so go by position).
+            None if same_order => Ok(i),
+            None => zip
+                .index_for_name(&name)
+                .ok_or_else(|| refused(format!("{name}: not found by the zip reader"))),
+        };
+        let status = status.map_err(|e| Error::new(e.kind(), format!("{name}: {}", e.message())));
+        out.push(ArchiveEntry { name, status });
     }
     Ok(out)
+}
+
+/// Why one central-directory record must not be read, judged from the record alone.
+fn entry_problem(e: &central::Entry, limits: &Limits) -> Option<Error> {
+    let refused = |why: String| Some(Error::new(ErrorKind::ArchiveRefused, why));
+    let name = String::from_utf8_lossy(&e.name);
+    if !safe_entry_name(&name) || std::str::from_utf8(&e.name).is_err() {
+        return refused(format!(
+            "unsafe entry name {name:?} (absolute, drive, `..`, backslash or control characters)"
+        ));
+    }
+    if e.is_symlink() {
+        return refused("symbolic link entries are refused".into());
+    }
+    if e.flags & 1 != 0 {
+        return refused("encrypted entries are refused".into());
+    }
+    if !matches!(e.method, 0 | 8) {
+        return refused(format!(
+            "compression method {} is refused (stored and deflate only)",
+            e.method
+        ));
+    }
+    if let Some(why) = &e.local_mismatch {
+        return refused(why.clone());
+    }
+    if e.uncompressed > limits.max_input_bytes {
+        return Some(too_large(e.uncompressed, limits.max_input_bytes));
+    }
+    let ratio = u64::from(limits.max_compression_ratio);
+    if e.uncompressed > RATIO_FLOOR && e.uncompressed > e.compressed.saturating_mul(ratio) {
+        return refused(format!(
+            "declares {} bytes from {} compressed (ratio over {ratio}:1)",
+            e.uncompressed, e.compressed
+        ));
+    }
+    None
+}
+
+/// Entries up to this size are never refused for their compression ratio.
+const RATIO_FLOOR: u64 = 64 << 10;
+
+/// Read every file entry of an in-memory zip archive through the same checks as a batch
+/// (for tests and fuzzing): each entry's bytes, or why it was refused.
+pub fn read_archive(data: &[u8], limits: &Limits) -> Result<Vec<(String, Result<Vec<u8>>)>> {
+    let listing = list_archive(std::io::Cursor::new(data), limits)?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|e| {
+        Error::new(
+            ErrorKind::ArchiveRefused,
+            format!("not a readable zip archive: {e}"),
+        )
+    })?;
+    Ok(listing
+        .into_iter()
+        .map(|entry| {
+            let bytes = entry
+                .status
+                .and_then(|index| read_entry(&mut zip, index, &entry.name, limits.max_input_bytes));
+            (entry.name, bytes)
+        })
+        .collect())
 }
 
 /// True when an archive entry name is a plain relative path: no `..`, no absolute or drive
@@ -222,8 +373,8 @@ fn read_zip_entry(archive: &Path, index: usize, name: &str, max_bytes: u64) -> R
     })
 }
 
-fn read_entry(
-    zip: &mut zip::ZipArchive<BufReader<File>>,
+fn read_entry<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
     index: usize,
     name: &str,
     max_bytes: u64,
@@ -251,7 +402,30 @@ fn read_entry(
             data.len()
         )));
     }
+    if let Some(kind) = nested_archive(&data) {
+        return Err(refused(format!("a nested archive ({kind}) is not opened")));
+    }
     Ok(data)
+}
+
+/// The kind of archive `data` is, by its magic bytes.
+fn nested_archive(data: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"PK\x03\x04", "zip"),
+        (b"PK\x05\x06", "empty zip"),
+        (b"PK\x07\x08", "spanned zip"),
+        (b"\x1f\x8b", "gzip"),
+        (b"7z\xbc\xaf\x27\x1c", "7z"),
+        (b"Rar!\x1a\x07", "rar"),
+        (b"BZh", "bzip2"),
+        (b"\xfd7zXZ\0", "xz"),
+        (b"\x28\xb5\x2f\xfd", "zstd"),
+    ];
+    MAGIC
+        .iter()
+        .find(|(m, _)| data.starts_with(m))
+        .map(|&(_, k)| k)
+        .or_else(|| (data.len() > 262 && &data[257..262] == b"ustar").then_some("tar"))
 }
 
 #[cfg(test)]

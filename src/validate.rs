@@ -28,7 +28,6 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
-use std::io::{Cursor, Read};
 
 /// Caps for reading an upload zip in memory.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,14 +35,14 @@ pub struct ZipLimits {
     /// Largest zip accepted. Default 256 MiB (a job of 11 images at 10 MB each is ~110 MB).
     pub max_zip_bytes: u64,
     /// Most entries. Default 64 (a job has at most 12).
-    pub max_entries: usize,
+    pub max_entries: u32,
     /// Largest uncompressed entry. Default 192 MiB (an inline `info.json` holds 11 images
     /// as base64).
     pub max_entry_bytes: u64,
     /// Largest total uncompressed size. Default 256 MiB.
     pub max_total_bytes: u64,
-    /// Largest compression ratio of one entry. Default 100.
-    pub max_ratio: u64,
+    /// Largest compression ratio of one entry over 64 KiB. Default 100.
+    pub max_ratio: u32,
 }
 
 impl Default for ZipLimits {
@@ -117,8 +116,11 @@ pub struct ReadZip {
     pub entries: Vec<ZipEntry>,
 }
 
-/// Read every file entry of an in-memory zip through the caps, verifying CRCs and sizes.
-/// The first reason the service could not read it is returned as a `0903` finding.
+/// Read every file entry of an in-memory zip through the caps, with the same archive reader
+/// as batch input (`sources::read_archive`: our own central-directory parse beside the zip
+/// crate, refusing duplicate or unsafe names, symlinks, encryption, overlaps, local/central
+/// mismatches, lying sizes, CRC errors and bomb-like ratios). The first reason the service
+/// could not read the zip is returned as a `0903` finding.
 pub fn read_zip(bytes: &[u8], limits: &ZipLimits) -> Result<ReadZip, ZipFinding> {
     let corrupt = |finding, m: String| ZipFinding::new("0903", finding, m);
     if bytes.len() as u64 > limits.max_zip_bytes {
@@ -131,133 +133,23 @@ pub fn read_zip(bytes: &[u8], limits: &ZipLimits) -> Result<ReadZip, ZipFinding>
             ),
         ));
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| corrupt("corrupt_zip", format!("not a readable zip archive: {e}")))?;
-    // The zip crate keeps one entry per name: compare with the count the directory declares.
-    if let Some(declared) = declared_entries(bytes) {
-        if declared != zip.len() as u64 {
-            return Err(corrupt(
-                "duplicate_entry",
-                format!(
-                    "the central directory declares {declared} entries but only {} distinct names: duplicate entry names",
-                    zip.len()
-                ),
-            ));
+    let caps = crate::policy::Limits {
+        max_input_bytes: limits.max_entry_bytes,
+        max_archive_entries: limits.max_entries,
+        max_archive_bytes: limits.max_total_bytes,
+        max_compression_ratio: limits.max_ratio,
+        ..Default::default()
+    };
+    let listing = crate::sources::read_archive(bytes, &caps)
+        .map_err(|e| corrupt("corrupt_zip", e.message().to_string()))?;
+    let mut entries = Vec::with_capacity(listing.len());
+    for (name, data) in listing {
+        match data {
+            Ok(data) => entries.push(ZipEntry { name, data }),
+            Err(e) => return Err(corrupt("corrupt_entry", e.message().to_string()).at(name)),
         }
-    }
-    if zip.len() > limits.max_entries {
-        return Err(corrupt(
-            "too_many_entries",
-            format!("{} entries; the cap is {}", zip.len(), limits.max_entries),
-        ));
-    }
-    if zip.has_overlapping_files().unwrap_or(true) {
-        return Err(corrupt(
-            "overlapping_entries",
-            "entries overlap each other in the archive".into(),
-        ));
-    }
-    let mut seen = HashSet::new();
-    let mut entries = Vec::new();
-    let mut total = 0u64;
-    for index in 0..zip.len() {
-        let (name, is_dir, encrypted, symlink, declared, compressed) = {
-            let raw = zip
-                .by_index_raw(index)
-                .map_err(|e| corrupt("corrupt_zip", format!("entry {index}: {e}")))?;
-            (
-                String::from_utf8_lossy(raw.name_raw()).into_owned(),
-                raw.is_dir(),
-                raw.encrypted(),
-                raw.is_symlink(),
-                raw.size(),
-                raw.compressed_size(),
-            )
-        };
-        let at = |f: ZipFinding| f.at(name.clone());
-        if !crate::sources::safe_entry_name(&name) {
-            return Err(at(corrupt(
-                "unsafe_entry_name",
-                format!("unsafe entry name {name:?} (absolute, drive, `..` or control characters)"),
-            )));
-        }
-        if !seen.insert(name.to_lowercase()) {
-            return Err(at(corrupt(
-                "duplicate_entry",
-                format!("{name:?} appears twice (ignoring case)"),
-            )));
-        }
-        if encrypted {
-            return Err(at(corrupt(
-                "encrypted_entry",
-                format!("{name}: encrypted entries cannot be read"),
-            )));
-        }
-        if symlink {
-            return Err(at(corrupt(
-                "symlink_entry",
-                format!("{name}: symbolic link entries are refused"),
-            )));
-        }
-        if is_dir {
-            continue;
-        }
-        if declared > limits.max_entry_bytes {
-            return Err(at(corrupt(
-                "entry_too_large",
-                format!(
-                    "{name}: {declared} bytes; the cap is {}",
-                    limits.max_entry_bytes
-                ),
-            )));
-        }
-        if declared > compressed.max(1).saturating_mul(limits.max_ratio) {
-            return Err(at(corrupt(
-                "compression_ratio",
-                format!(
-                    "{name}: {declared} bytes from {compressed}: a ratio over {}:1",
-                    limits.max_ratio
-                ),
-            )));
-        }
-        total += declared;
-        if total > limits.max_total_bytes {
-            return Err(at(corrupt(
-                "zip_too_large",
-                format!(
-                    "entries total over {} bytes uncompressed",
-                    limits.max_total_bytes
-                ),
-            )));
-        }
-        let entry = zip
-            .by_index(index)
-            .map_err(|e| at(corrupt("corrupt_zip", format!("{name}: {e}"))))?;
-        let mut data = Vec::with_capacity(declared as usize);
-        entry
-            .take(limits.max_entry_bytes + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| at(corrupt("corrupt_zip", format!("{name}: {e}"))))?;
-        if data.len() as u64 != declared {
-            return Err(at(corrupt(
-                "size_mismatch",
-                format!("{name}: declared {declared} bytes but holds {}", data.len()),
-            )));
-        }
-        entries.push(ZipEntry { name, data });
     }
     Ok(ReadZip { entries })
-}
-
-/// The entry count in the end-of-central-directory record, when there is exactly one EOCD
-/// and it is not a ZIP64 placeholder.
-fn declared_entries(bytes: &[u8]) -> Option<u64> {
-    const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
-    let from = bytes.len().saturating_sub(22 + 65_535);
-    let pos = memchr::memmem::rfind(&bytes[from..], &EOCD)? + from;
-    let record = bytes.get(pos..pos + 22)?;
-    let total = u16::from_le_bytes([record[10], record[11]]);
-    (total != 0xffff).then_some(u64::from(total))
 }
 
 /// An image `info.json` lists, and where its bytes are.

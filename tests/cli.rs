@@ -306,3 +306,45 @@ fn an_empty_directory_gives_an_empty_summary_and_exit_0() {
     assert_eq!(lines[0]["type"], "summary");
     assert_eq!(lines[0]["total"], 0);
 }
+
+#[test]
+fn limit_flags_reach_the_policy_and_hostile_archive_entries_are_reported() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let base = corpus.join("base.jpg");
+    let out = preflight(&[
+        "check",
+        "--json",
+        "--max-megapixels",
+        "0",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json_lines(&out)[0]["error"]["code"], "too_many_pixels");
+    let out = preflight(&[
+        "check",
+        "--json",
+        "--max-input-mib",
+        "0",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(json_lines(&out)[0]["error"]["code"], "input_too_large");
+    // One archive with a good entry between refused ones: every entry has a report.
+    let zip = corpus.join("zip_traversal.zip");
+    let out = preflight(&["check", "--json", zip.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let lines = json_lines(&out);
+    let codes: Vec<&str> = lines[..3]
+        .iter()
+        .map(|r| r["error"]["code"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(codes, ["-", "archive_refused", "archive_refused"]);
+    assert_eq!(lines[3]["type"], "summary");
+    let out = preflight(&[
+        "check",
+        "--json",
+        "--max-archive-entries",
+        "2",
+        zip.to_str().unwrap(),
+    ]);
+    assert_eq!(json_lines(&out)[0]["error"]["code"], "archive_refused");
+}

@@ -50,6 +50,26 @@ pub fn check(probe: &Probe) -> Vec<Finding> {
             );
         }
     }
+    if probe.exif_unreadable {
+        findings.push(Finding::new(
+            FindingCode::ExifUnreadable,
+            Severity::Warn,
+            "the EXIF block could not be read (broken or looping); the image is taken as stored",
+        ));
+    }
+    if probe.exif_conflict {
+        findings.push(
+            Finding::new(
+                FindingCode::ExifConflict,
+                Severity::Warn,
+                format!(
+                    "{} EXIF blocks disagree on the orientation; the first one is used",
+                    probe.exif_blocks
+                ),
+            )
+            .measured(f64::from(probe.exif_blocks), 1.0),
+        );
+    }
     let o = probe.effective_orientation();
     if o != 1 {
         findings.push(Finding::new(

@@ -1,0 +1,24 @@
+//! `check` on arbitrary bytes, with the pixel cap lowered to 4 MP for throughput: no panic
+//! escapes (no catch_unwind here), the report serialises, an error report carries a code.
+#![no_main]
+use kyc_preflight::{check, Policy, Scratch, Verdict};
+use libfuzzer_sys::fuzz_target;
+use std::cell::RefCell;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut policy = Policy::default();
+    policy.limits.max_pixels = 4_000_000;
+    policy.limits.max_side = 4096;
+    let report = SCRATCH.with(|s| check(data, "fuzz", &policy, &mut s.borrow_mut()));
+    let json = serde_json::to_string(&report).expect("report serialises");
+    if report.verdict == Verdict::Error {
+        assert!(report.error.is_some(), "{json}");
+    } else {
+        assert!(report.error.is_none(), "{json}");
+        assert!(report.input.is_some() && report.image.is_some(), "{json}");
+    }
+});
