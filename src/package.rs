@@ -138,7 +138,7 @@ pub struct Package {
     pub verdict: Verdict,
     /// Each image, in package order.
     pub images: Vec<PackagedImage>,
-    /// The `info.json` written (inline images abbreviated to their length), when a zip was made.
+    /// The `info.json` written, when a zip was made.
     #[serde(skip)]
     pub info: Option<InfoJson>,
     /// The zip bytes, when every image could be made compliant.
