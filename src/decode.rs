@@ -47,7 +47,7 @@ fn decode_failed(what: &str, err: impl std::fmt::Display) -> Error {
 }
 
 /// Refuse a pixel buffer larger than `Limits::max_decode_bytes` before it exists.
-fn check_alloc(bytes: u64, limits: &Limits) -> Result<()> {
+pub(crate) fn check_alloc(bytes: u64, limits: &Limits) -> Result<()> {
     if bytes > limits.max_decode_bytes {
         return Err(Error::new(
             ErrorKind::TooManyPixels,

@@ -159,6 +159,9 @@ pub fn decode(
     s: &mut TurboScratch,
 ) -> Result<Decoded> {
     if probe.format == Format::Jpeg {
+        // The same bound as the pure-Rust decoder (3 bytes per full-size pixel), so both
+        // builds refuse the same inputs; the planes themselves need at most that.
+        crate::decode::check_alloc(u64::from(probe.width) * u64::from(probe.height) * 3, limits)?;
         if let Some(d) = decode_planes(data, scale, s)? {
             return Ok(d);
         }
