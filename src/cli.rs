@@ -281,7 +281,7 @@ pub struct EvalArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Threshold profile (accepted; not used until profiles exist).
+    /// Threshold profile: default, strict or lenient.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Also check the real specimens listed in DIR/documents/labels.csv and
