@@ -478,26 +478,24 @@ fn verify(
     if let Some(f) = structural.findings.iter().find(|f| f.code.is_some()) {
         return Err(bug(f.message.clone()));
     }
-    for ((image, jpeg), entry) in images.iter().zip(jpegs).zip(&parsed.images) {
-        let stored: Vec<u8> = if inline {
-            BASE64
-                .decode(&entry.image)
-                .map_err(|e| bug(format!("{}: base64: {e}", image.file_name)))?
-        } else {
-            let e = read
-                .entries
-                .iter()
-                .find(|e| e.name == image.file_name)
-                .expect("names checked");
-            e.data.clone()
-        };
-        if &stored != jpeg {
+    // The images as the validator found them (borrowed from the zip, or decoded from the
+    // base64 once), in info.json order, which is package order.
+    if structural.images.len() != images.len() {
+        return Err(bug(format!(
+            "info.json lists {} images, the package has {}",
+            structural.images.len(),
+            images.len()
+        )));
+    }
+    for ((image, jpeg), listed) in images.iter().zip(jpegs).zip(&structural.images) {
+        let stored = listed.data.as_deref().unwrap_or_default();
+        if stored != jpeg.as_slice() {
             return Err(bug(format!(
                 "{} differs from the fixed JPEG",
                 image.file_name
             )));
         }
-        let size = validate::jpeg_is_complete(&stored)
+        let size = validate::jpeg_is_complete(stored)
             .map_err(|m| bug(format!("{}: {m}", image.file_name)))?;
         let reported = image.report.output.as_ref().map(|o| (o.width, o.height));
         if reported != Some(size) {

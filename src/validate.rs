@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 /// Caps for reading an upload zip in memory.
@@ -154,31 +155,33 @@ pub fn read_zip(bytes: &[u8], limits: &ZipLimits) -> Result<ReadZip, ZipFinding>
 
 /// An image `info.json` lists, and where its bytes are.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListedImage {
+pub struct ListedImage<'a> {
     /// What it is.
     pub role: Role,
     /// Its `image_type_id`.
     pub image_type_id: u64,
     /// The zip entry, or `info.json:images[i]` for inline images.
     pub entry: String,
-    /// Its bytes, when present.
-    pub data: Option<Vec<u8>>,
+    /// Its bytes, when present: borrowed from the zip entry, or decoded from base64.
+    pub data: Option<Cow<'a, [u8]>>,
+    /// SHA-256 of `data`.
+    pub sha256: Option<[u8; 32]>,
 }
 
 /// What `info.json` says, checked against the zip.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct InfoCheck {
+pub struct InfoCheck<'a> {
     /// Every problem found.
     pub findings: Vec<ZipFinding>,
     /// The images listed, in `info.json` order (those whose entry could be understood).
-    pub images: Vec<ListedImage>,
+    pub images: Vec<ListedImage<'a>>,
     /// `id_info.id_type`, when a string.
     pub id_type: Option<String>,
 }
 
 /// Check `info.json` (schema, ids, country, id_type) and that every image it lists is in the
 /// zip and is a JPEG. Images are not decoded here.
-pub fn check_info(read: &ReadZip) -> InfoCheck {
+pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
     let mut out = InfoCheck::default();
     let Some(info) = read
         .entries
@@ -314,7 +317,7 @@ pub fn check_info(read: &ReadZip) -> InfoCheck {
         let (entry, data) = if inline {
             let entry = format!("info.json:{key}");
             match BASE64.decode(text.trim()) {
-                Ok(d) if !d.is_empty() => (entry, Some(d)),
+                Ok(d) if !d.is_empty() => (entry, Some(Cow::Owned(d))),
                 Ok(_) => {
                     f.push(absent(format!("{key} is inline but its image is empty")).at(&entry));
                     (entry, None)
@@ -333,7 +336,7 @@ pub fn check_info(read: &ReadZip) -> InfoCheck {
             }
         } else {
             match read.entries.iter().find(|e| &e.name == text) {
-                Some(e) => (text.clone(), Some(e.data.clone())),
+                Some(e) => (text.clone(), Some(Cow::Borrowed(e.data.as_slice()))),
                 None => {
                     f.push(
                         absent(format!("{key} names {text:?}, which is not in the zip"))
@@ -355,11 +358,13 @@ pub fn check_info(read: &ReadZip) -> InfoCheck {
                 );
             }
         }
+        let sha256 = data.as_deref().map(|d| Sha256::digest(d).into());
         out.images.push(ListedImage {
             role,
             image_type_id: id.expect("matched"),
             entry,
             data,
+            sha256,
         });
     }
     let count = |role| out.images.iter().filter(|i| i.role == role).count();
@@ -410,8 +415,7 @@ pub fn check_info(read: &ReadZip) -> InfoCheck {
     }
     let mut hashes: BTreeMap<[u8; 32], &str> = BTreeMap::new();
     for image in &out.images {
-        if let Some(d) = &image.data {
-            let h: [u8; 32] = Sha256::digest(d).into();
+        if let Some(h) = image.sha256 {
             if let Some(first) = hashes.insert(h, &image.entry) {
                 f.push(
                     ZipFinding::note(
@@ -539,7 +543,7 @@ pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLim
                         entry: image.entry.clone(),
                         role: image.role,
                         image_type_id: image.image_type_id,
-                        sha256: crate::package::hex(&Sha256::digest(data)),
+                        sha256: crate::package::hex(&image.sha256.expect("with data")),
                         report,
                     };
                     Some((entry, failed))
