@@ -63,16 +63,21 @@ pub fn fix_isolated(data: &[u8], path: &str, policy: &Policy) -> Fixed {
 pub fn isolate(path: &str, policy: &Policy, evaluate: impl FnOnce() -> Report) -> Report {
     catch_unwind(AssertUnwindSafe(evaluate)).unwrap_or_else(|panic| {
         SCRATCH.with(|s| *s.borrow_mut() = Scratch::new());
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
+        let what = panic_message(&*panic);
         Report::new(path, policy.class).fail(&Error::new(
             ErrorKind::InternalError,
             format!("internal error while evaluating this input: {what}"),
         ))
     })
+}
+
+/// The text a panic was raised with.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 fn write_annotation(

@@ -17,7 +17,6 @@
 //! `metrics.document.quad`), so it depends only on the report contract of SPEC §4, not on
 //! the Rust types behind it.
 
-use crate::pipeline::{self, Scratch};
 use crate::policy::Policy;
 use crate::report::FindingCode;
 use crate::report::Report;
@@ -26,7 +25,6 @@ use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -580,34 +578,18 @@ pub struct CaseOutcome {
     pub check_ms: Option<f64>,
 }
 
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
-}
-
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
-}
-
-/// Check `data` with this thread's scratch buffers; a panic becomes an `internal_error`
-/// observation. Returns the observation and the time `check` took (`None` after a panic).
+/// Check `data` with the worker's scratch buffers (`batch::check_isolated`: a panic becomes
+/// an `internal_error` report). Returns the observation and the time `check` took (`None`
+/// after a panic).
 fn check_isolated(data: &[u8], path: &str, policy: &Policy) -> (Observed, Option<f64>) {
     let started = Instant::now();
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        SCRATCH.with(|s| pipeline::check(data, path, policy, &mut s.borrow_mut()))
-    }));
+    let report = crate::batch::check_isolated(data, path, policy);
     let ms = started.elapsed().as_secs_f64() * 1e3;
-    match result {
-        Ok(report) => (Observed::from_report(&report), Some(ms)),
-        Err(panic) => {
-            SCRATCH.with(|s| *s.borrow_mut() = Scratch::new());
-            let msg = format!("check panicked: {}", panic_text(&*panic));
-            (Observed::failed("internal_error", msg), None)
-        }
-    }
+    let panicked = report
+        .error
+        .as_ref()
+        .is_some_and(|e| e.code == crate::error::ErrorKind::InternalError.code());
+    (Observed::from_report(&report), (!panicked).then_some(ms))
 }
 
 fn evaluate_case(case: &Case, spec: &SynthSpec, policy: &Policy) -> CaseOutcome {
@@ -629,7 +611,10 @@ fn evaluate_case(case: &Case, spec: &SynthSpec, policy: &Policy) -> CaseOutcome 
     let (jpeg, truth) = match rendered {
         Ok(r) => r,
         Err(panic) => {
-            let msg = format!("the generator panicked: {}", panic_text(&*panic));
+            let msg = format!(
+                "the generator panicked: {}",
+                crate::batch::panic_message(&*panic)
+            );
             outcome.observed = Observed::failed("render_failed", msg);
             return outcome;
         }
