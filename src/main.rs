@@ -95,6 +95,20 @@ fn human(report: &Report) -> String {
     s
 }
 
+/// A progress bar on stderr for `len` items, when stderr is a terminal.
+fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(len as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} {elapsed_precise} eta {eta}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    })
+}
+
 fn run_check(args: CheckArgs) -> u8 {
     let mut policy = args.class.policy();
     args.limits.apply(&mut policy);
@@ -109,16 +123,9 @@ fn run_check(args: CheckArgs) -> u8 {
     let inputs = sources::expand(&args.paths, &policy.limits);
     let jobs = args.jobs.unwrap_or(0);
     let mut summary = Summary::default();
-    let bar = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} {elapsed_precise} eta {eta}",
-            )
-            .expect("valid template"),
-        );
-        bar
-    });
+    let bar = (inputs.len() > 1)
+        .then(|| progress_bar(inputs.len()))
+        .flatten();
     let result = batch::check_all(
         &inputs,
         &policy,
@@ -530,16 +537,7 @@ fn run_eval(args: EvalArgs) -> u8 {
         policy.class.as_str()
     );
     let jobs = args.jobs.unwrap_or(0);
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(cases.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} {elapsed_precise} eta {eta}",
-            )
-            .expect("valid template"),
-        );
-        bar
-    });
+    let bar = progress_bar(cases.len());
     let progress = |done: usize, total: usize| match &bar {
         Some(bar) => bar.set_position(done as u64),
         None if done == total || done * 10 / total != (done - 1) * 10 / total => {
