@@ -5,13 +5,20 @@
 //!    magnitude across the edge (thin edges) above an adaptive threshold.
 //! 2. A Hough transform where each edge pixel votes only near its own gradient direction,
 //!    so texture (wood grain, fabric) spreads its votes and straight document sides stand out.
+//!    At most a quarter of the lines may come from one 10° direction band, so the parallel
+//!    lines of grain, stripes or a checkerboard cannot crowd out the document's other sides.
 //! 3. The strongest lines, plus the four frame borders (a side cut off by the frame is the
 //!    frame border), are paired into near-parallel opposite sides, and every pair of pairs
 //!    makes a candidate quadrilateral.
-//! 4. Each candidate is scored by how much of each side is backed by edge pixels whose
-//!    gradient is perpendicular to it, by the contrast of its sides against the outside, and
-//!    by how close its shape is to the class's aspect ratio. Sides of the best candidate are
-//!    then refitted to their edge pixels (least squares) for sub-pixel corners.
+//! 4. Each candidate is scored on edges: how much of each side is backed by edge pixels whose
+//!    gradient is perpendicular to it, whether its sides run on past its corners (a
+//!    T-junction: the corner is not a real corner), the contrast polarity of its sides, and
+//!    how close its shape is to a document's aspect ratio.
+//! 5. The candidates within reach of the best are re-ranked by a region cue on a coarse
+//!    colour grid: a document is a patch whose colours differ from the rest of the frame, and
+//!    the strip just outside each real side looks like the rest of the outside (it fails for
+//!    the lower edge of a header band, whose outside strip is the header). Sides of the
+//!    winner are then refitted to their edge pixels (least squares) for sub-pixel corners.
 
 use crate::analysis::Analysis;
 
@@ -87,58 +94,82 @@ fn work_plane(a: &Analysis) -> Work {
     let factor = (a.width.max(a.height)).div_ceil(WORK_LONG_SIDE).max(1) as usize;
     let (w, h) = (aw / factor, ah / factor);
     let mut luma = vec![0f32; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let mut s = 0u32;
-            for dy in 0..factor {
-                let row = (y * factor + dy) * aw + x * factor;
-                s += a.luma[row..row + factor]
-                    .iter()
-                    .map(|&v| u32::from(v))
-                    .sum::<u32>();
+    let norm = 1.0 / (factor * factor) as f32;
+    for (y, out) in luma.chunks_exact_mut(w.max(1)).enumerate().take(h) {
+        let mut sums = vec![0u32; w];
+        for dy in 0..factor {
+            let row = &a.luma[(y * factor + dy) * aw..][..w * factor];
+            for (s, px) in sums.iter_mut().zip(row.chunks_exact(factor)) {
+                *s += px.iter().map(|&v| u32::from(v)).sum::<u32>();
             }
-            luma[y * w + x] = s as f32 / (factor * factor) as f32;
+        }
+        for (o, s) in out.iter_mut().zip(&sums) {
+            *o = *s as f32 * norm;
         }
     }
     // Light blur (3x3 binomial) against sensor noise and JPEG blocking.
     let mut blurred = luma.clone();
     for y in 1..h.saturating_sub(1) {
+        let (up, row, down) = (
+            &luma[(y - 1) * w..y * w],
+            &luma[y * w..(y + 1) * w],
+            &luma[(y + 1) * w..(y + 2) * w],
+        );
+        let out = &mut blurred[y * w..(y + 1) * w];
         for x in 1..w - 1 {
-            let p = |dx: isize, dy: isize| {
-                luma[((y as isize + dy) as usize) * w + (x as isize + dx) as usize]
-            };
-            blurred[y * w + x] = (4.0 * p(0, 0)
-                + 2.0 * (p(-1, 0) + p(1, 0) + p(0, -1) + p(0, 1))
-                + p(-1, -1)
-                + p(1, -1)
-                + p(-1, 1)
-                + p(1, 1))
+            out[x] = (4.0 * row[x]
+                + 2.0 * (row[x - 1] + row[x + 1] + up[x] + down[x])
+                + up[x - 1]
+                + up[x + 1]
+                + down[x - 1]
+                + down[x + 1])
                 / 16.0;
         }
     }
     let (mut gx, mut gy, mut mag) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
+    // Magnitudes never exceed 255·4/8·√2 < 184: a histogram in 1/16 steps finds the
+    // percentile without sorting.
+    const HIST_STEP: f32 = 16.0;
+    let mut hist = vec![0u32; (184.0 * HIST_STEP) as usize + 2];
     for y in 1..h.saturating_sub(1) {
+        let (up, row, down) = (
+            &blurred[(y - 1) * w..y * w],
+            &blurred[y * w..(y + 1) * w],
+            &blurred[(y + 1) * w..(y + 2) * w],
+        );
         for x in 1..w - 1 {
-            let p = |dx: isize, dy: isize| {
-                blurred[((y as isize + dy) as usize) * w + (x as isize + dx) as usize]
-            };
-            let sx = (p(1, -1) + 2.0 * p(1, 0) + p(1, 1)) - (p(-1, -1) + 2.0 * p(-1, 0) + p(-1, 1));
-            let sy = (p(-1, 1) + 2.0 * p(0, 1) + p(1, 1)) - (p(-1, -1) + 2.0 * p(0, -1) + p(1, -1));
+            let sx = (up[x + 1] + 2.0 * row[x + 1] + down[x + 1])
+                - (up[x - 1] + 2.0 * row[x - 1] + down[x - 1]);
+            let sy =
+                (down[x - 1] + 2.0 * down[x] + down[x + 1]) - (up[x - 1] + 2.0 * up[x] + up[x + 1]);
             let i = y * w + x;
-            gx[i] = sx / 8.0;
-            gy[i] = sy / 8.0;
-            mag[i] = (gx[i] * gx[i] + gy[i] * gy[i]).sqrt();
+            let (ex, ey) = (sx / 8.0, sy / 8.0);
+            let m = (ex * ex + ey * ey).sqrt();
+            gx[i] = ex;
+            gy[i] = ey;
+            mag[i] = m;
+            if m > 0.5 {
+                let last = hist.len() - 1;
+                hist[((m * HIST_STEP) as usize).min(last)] += 1;
+            }
         }
     }
     // Adaptive threshold: document sides are among the strongest few percent of gradients,
     // but never below a floor that sensor noise reaches.
-    let mut sorted: Vec<f32> = mag.iter().copied().filter(|&m| m > 0.5).collect();
-    let thresh = if sorted.is_empty() {
+    let n: u32 = hist.iter().sum();
+    let thresh = if n == 0 {
         f32::INFINITY
     } else {
-        let k = ((sorted.len() as f64 * 0.85) as usize).min(sorted.len() - 1);
-        let (_, v, _) = sorted.select_nth_unstable_by(k, |a, b| a.total_cmp(b));
-        (*v * 0.6).max(2.5)
+        let k = ((f64::from(n) * 0.85) as u32).min(n - 1);
+        let (mut seen, mut bin) = (0u32, 0usize);
+        for (b, &c) in hist.iter().enumerate() {
+            seen += c;
+            if seen > k {
+                bin = b;
+                break;
+            }
+        }
+        (bin as f32 / HIST_STEP * 0.6).max(2.5)
     };
     let mut edge = vec![false; w * h];
     for y in 1..h.saturating_sub(1) {
@@ -176,29 +207,33 @@ fn hough(work: &Work, max_lines: usize) -> Vec<(Line, u32)> {
     let diag = ((w * w + h * h) as f64).sqrt().ceil() as usize;
     let rbins = 2 * diag + 1;
     let mut acc = vec![0u32; THETA_STEPS * rbins];
-    let (cos, sin): (Vec<f64>, Vec<f64>) = (0..THETA_STEPS)
-        .map(|t| {
+    // ±6° in half-degree steps.
+    const SPREAD: usize = 12;
+    // Direction table indexed by t + SPREAD for t in −SPREAD..THETA_STEPS + SPREAD, so the
+    // vote loop needs no wrap-around arithmetic: (bin row, cos, sin) of the wrapped angle.
+    let table: Vec<(usize, f32, f32)> = (0..THETA_STEPS + 2 * SPREAD + 1)
+        .map(|k| {
+            let t = (k as isize - SPREAD as isize).rem_euclid(THETA_STEPS as isize) as usize;
             let th = t as f64 * std::f64::consts::PI / THETA_STEPS as f64;
-            (th.cos(), th.sin())
+            (t * rbins, th.cos() as f32, th.sin() as f32)
         })
-        .unzip();
-    const SPREAD: isize = 12; // ±6° in half-degree steps
+        .collect();
+    // r + diag + 0.5 is never negative, so truncation rounds.
+    let offset = diag as f32 + 0.5;
+    let to_step = THETA_STEPS as f32 / std::f32::consts::PI;
     for y in 0..h {
-        for x in 0..w {
+        let edges = &work.edge[y * w..(y + 1) * w];
+        for (x, _) in edges.iter().enumerate().filter(|(_, &e)| e) {
             let i = y * w + x;
-            if !work.edge[i] {
-                continue;
-            }
-            let mut th = f64::from(work.gy[i]).atan2(f64::from(work.gx[i]));
+            let mut th = work.gy[i].atan2(work.gx[i]);
             if th < 0.0 {
-                th += std::f64::consts::PI;
+                th += std::f32::consts::PI;
             }
-            let t0 = (th / std::f64::consts::PI * THETA_STEPS as f64).round() as isize;
-            for dt in -SPREAD..=SPREAD {
-                let t = (t0 + dt).rem_euclid(THETA_STEPS as isize) as usize;
-                let r = x as f64 * cos[t] + y as f64 * sin[t];
-                let rb = (r.round() as isize + diag as isize) as usize;
-                acc[t * rbins + rb] += 1;
+            let t0 = ((th * to_step).round() as usize).min(THETA_STEPS);
+            let (xf, yf) = (x as f32, y as f32);
+            for &(row, c, s) in &table[t0..=t0 + 2 * SPREAD] {
+                let rb = (xf * c + yf * s + offset) as usize;
+                acc[row + rb] += 1;
             }
         }
     }
@@ -244,6 +279,15 @@ fn hough(work: &Work, max_lines: usize) -> Vec<(Line, u32)> {
         }
     }
     peaks.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.theta.total_cmp(&b.0.theta)));
+    // At most a quarter of the lines from one 10° direction band, so the parallel lines of
+    // wood grain, stripes or a checkerboard cannot crowd out the document's other sides.
+    let mut per_band = [0usize; 18];
+    let cap = max_lines.div_ceil(4);
+    peaks.retain(|(l, _)| {
+        let band = ((l.theta / std::f64::consts::PI * 18.0) as usize).min(17);
+        per_band[band] += 1;
+        per_band[band] <= cap
+    });
     peaks.truncate(max_lines);
     peaks
 }
@@ -263,6 +307,8 @@ struct Profile {
     s0: f64,
     /// Prefix count of samples backed by a perpendicular edge within ±2 px.
     hit: Vec<u32>,
+    /// Prefix count of samples inside the frame.
+    inframe: Vec<u32>,
     /// Prefix sum of the luma step across the line (+normal side minus −normal side).
     step: Vec<f64>,
     /// Prefix count of samples where the step could be measured.
@@ -280,6 +326,8 @@ impl Profile {
         let diag = (work.w as f64).hypot(work.h as f64).ceil();
         let s0 = -diag;
         let count = (2.0 * diag) as usize + 1;
+        let mut inframe = Vec::with_capacity(count + 1);
+        inframe.push(0);
         let (mut hit, mut step, mut step_n) = (
             Vec::with_capacity(count + 1),
             Vec::with_capacity(count + 1),
@@ -295,6 +343,7 @@ impl Profile {
             let s = s0 + k as f64;
             let (cx, cy) = (line.r * n.0 + s * u.0, line.r * n.1 + s * u.1);
             let mut found = false;
+            inframe.push(inframe[k] + u32::from(inside(cx, cy)));
             if inside(cx, cy) {
                 for o in -2i32..=2 {
                     let x = (cx + n.0 * f64::from(o)).round();
@@ -329,6 +378,7 @@ impl Profile {
         Profile {
             s0,
             hit,
+            inframe,
             step,
             step_n,
             n,
@@ -392,14 +442,23 @@ impl Profile {
     }
 
     /// Support on the continuation of side p→q beyond q, for `frac` of its length.
+    /// Only the part inside the frame counts: a side whose line runs on to the frame border
+    /// a few pixels past the corner (the corner is a T-junction just inside the frame) scores
+    /// as high as one that runs on for the whole stretch.
     fn overshoot(&self, p: (f64, f64), q: (f64, f64), frac: f64) -> f64 {
         let (sp, sq) = (self.pos(p), self.pos(q));
         let ext = ((sq - sp).abs() * frac).max(6.0);
-        if sq >= sp {
-            self.support(sq + 3.0, sq + 3.0 + ext)
+        let (a, b) = if sq >= sp {
+            (sq + 2.0, sq + 2.0 + ext)
         } else {
-            self.support(sq - 3.0 - ext, sq - 3.0)
+            (sq - 2.0 - ext, sq - 2.0)
+        };
+        let (i, j) = self.range(a, b);
+        let n = self.inframe[j] - self.inframe[i];
+        if n < 4 {
+            return 0.0;
         }
+        f64::from(self.hit[j] - self.hit[i]) / f64::from(n)
     }
 
     /// Support on the last stretch (85 %..99 %) of side `from`→`to`.
@@ -621,7 +680,7 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
     }
 
     let frame_area = w * h;
-    let mut best: Option<Candidate> = None;
+    let mut candidates: Vec<Candidate> = Vec::new();
     for (pi, &(a1, a2)) in pairs.iter().enumerate() {
         for &(b1, b2) in &pairs[pi + 1..] {
             if [b1, b2].contains(&a1) || [b1, b2].contains(&a2) {
@@ -729,10 +788,14 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                 let (p, q) = (raw[k], raw[(k + 1) % 4]);
                 let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
                 let near = |from, to| prof.near_end(from, to);
-                if lines[ids[(k + 1) % 4]].border.is_some() && near(p, q) < 0.5 {
+                if lines[ids[(k + 1) % 4]].border.is_some()
+                    && near(p, q) < 0.6 * supports[k].min(0.85)
+                {
                     reaches = false;
                 }
-                if lines[ids[(k + 3) % 4]].border.is_some() && near(q, p) < 0.5 {
+                if lines[ids[(k + 3) % 4]].border.is_some()
+                    && near(q, p) < 0.6 * supports[k].min(0.85)
+                {
                     reaches = false;
                 }
             }
@@ -740,7 +803,7 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                 continue;
             }
             // T-junction test at both ends of every real side.
-            let mut over = 0.0;
+            let (mut over, mut worst) = (0.0, 0.0f64);
             let mut ends = 0;
             for k in 0..4 {
                 if lines[ids[k]].border.is_some() {
@@ -748,32 +811,54 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                 }
                 let (p, q) = (raw[k], raw[(k + 1) % 4]);
                 let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
-                over += prof.overshoot(p, q, 0.12) + prof.overshoot(q, p, 0.12);
+                let (o1, o2) = (prof.overshoot(p, q, 0.12), prof.overshoot(q, p, 0.12));
+                over += o1 + o2;
+                worst = worst.max(o1).max(o2);
                 ends += 2;
             }
             let over = over / f64::from(ends.max(1));
             // A side on the frame border is a claim that the document is cut off: it must be
             // earned, so it costs more than a real side that is merely weaker.
-            let score = mean * (real as f64 / 4.0).powf(0.5) - 0.12 * n_border as f64 - 0.8 * over
+            let score = mean * (real as f64 / 4.0).powf(0.25)
+                - 0.12 * n_border as f64
+                - 0.8 * over
+                - 0.3 * worst
                 + 0.4 * (area / frame_area).sqrt()
                 + if same { 0.15 } else { 0.0 }
                 - shape_pen;
-            if best.as_ref().is_none_or(|b| score > b.score) {
-                best = Some(Candidate {
-                    score,
-                    ids,
-                    corners: raw,
-                    supports,
-                });
-            }
+            candidates.push(Candidate {
+                score,
+                ids,
+                corners: raw,
+                supports,
+            });
         }
     }
+    // Re-rank the strongest outlines by the region cue: a document is a patch whose colours
+    // differ from what surrounds it. A quad of table (two grain lines and the frame) or half
+    // a patterned cloth looks like its surroundings and drops back.
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    // Only outlines the region term (at most REGION_WEIGHT) could lift to the top are
+    // worth reading it for.
+    let floor = candidates.first().map_or(0.0, |c| c.score - REGION_WEIGHT);
+    candidates.retain(|c| c.score >= floor);
+    candidates.truncate(RERANK);
+    let grid = ColourGrid::new(a, work.to_image / f64::from(a.scale));
     let Candidate {
         ids,
         corners: raw,
         supports,
         ..
-    } = best?;
+    } = candidates
+        .into_iter()
+        .map(|c| {
+            let real = c.ids.map(|i| lines[i].border.is_none());
+            let sep = grid.region(&c.corners, real);
+
+            (c.score + REGION_WEIGHT * sep, c)
+        })
+        .max_by(|x, y| x.0.total_cmp(&y.0))
+        .map(|(_, c)| c)?;
     // Refit each real side, then intersect neighbouring sides again.
     let refined: Vec<Line> = (0..4)
         .map(|k| refit(&work, &lines[ids[k]], raw[k], raw[(k + 1) % 4]))
@@ -813,6 +898,149 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
         support: sum / f64::from(real_sides.max(1)),
         real_sides,
     })
+}
+
+/// How many of the best edge-scored outlines the region cue re-ranks.
+const RERANK: usize = 256;
+/// Weight of the region separation (0..1) against the edge score.
+const REGION_WEIGHT: f64 = 1.5;
+/// Weight of the outside-strip penalty inside the region cue.
+const STRIP_WEIGHT: f64 = 0.5;
+/// Long side of the colour grid the region cue reads.
+const GRID_LONG_SIDE: u32 = 96;
+/// Colour bins: 8 luma × 5 Cb × 5 Cr.
+const BINS: usize = 8 * 5 * 5;
+
+/// A coarse grid of quantised colours (one bin index per cell), point-sampled from the
+/// analysis plane, with the whole-frame histogram.
+struct ColourGrid {
+    w: usize,
+    h: usize,
+    bins: Vec<u8>,
+    total: [u32; BINS],
+    /// Grid cells per work-plane pixel.
+    from_work: f64,
+}
+
+impl ColourGrid {
+    fn new(a: &Analysis, work_to_plane: f64) -> Self {
+        let step = a.width.max(a.height).div_ceil(GRID_LONG_SIDE).max(1) as usize;
+        let (aw, ah) = (a.width as usize, a.height as usize);
+        let (w, h) = (aw / step, ah / step);
+        let chroma_bin = |c: u8| ((i32::from(c) - 128 + 30) / 12).clamp(0, 4) as usize;
+        let mut bins = Vec::with_capacity(w * h);
+        let mut total = [0u32; BINS];
+        for y in 0..h {
+            let row = (y * step + step / 2) * aw;
+            for x in 0..w {
+                let i = row + x * step + step / 2;
+                let b = (usize::from(a.luma[i]) >> 5) * 25
+                    + chroma_bin(a.cb[i]) * 5
+                    + chroma_bin(a.cr[i]);
+                bins.push(b as u8);
+                total[b] += 1;
+            }
+        }
+        ColourGrid {
+            w,
+            h,
+            bins,
+            total,
+            from_work: work_to_plane / step as f64,
+        }
+    }
+
+    /// The region cue for a quad (work-plane corners; side k runs from corner k to k + 1
+    /// and `real[k]` says it is a document edge rather than the frame border):
+    /// 1. separation: 1 − Bhattacharyya coefficient between the colours inside the quad
+    ///    and those of the rest of the frame (0.5, neutral, when either is too small);
+    /// 2. minus a penalty when the strip just outside a real side does not look like the
+    ///    rest of the outside: that side is a line inside the document (the lower edge of
+    ///    a dark header band), not its edge.
+    fn region(&self, corners: &[(f64, f64); 4], real: [bool; 4]) -> f64 {
+        let q: Vec<(f64, f64)> = corners
+            .iter()
+            .map(|p| ((p.0 + 0.5) * self.from_work, (p.1 + 0.5) * self.from_work))
+            .collect();
+        let mut inside = [0u32; BINS];
+        let mut n_in = 0u32;
+        for y in 0..self.h {
+            let py = y as f64 + 0.5;
+            // The convex quad's span on this row.
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for k in 0..4 {
+                let (a, b) = (q[k], q[(k + 1) % 4]);
+                if (a.1 <= py && b.1 > py) || (b.1 <= py && a.1 > py) {
+                    let x = a.0 + (py - a.1) * (b.0 - a.0) / (b.1 - a.1);
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                }
+            }
+            if lo > hi {
+                continue;
+            }
+            let x0 = (lo - 0.5).ceil().max(0.0) as usize;
+            let x1 = ((hi - 0.5).floor() + 1.0).clamp(0.0, self.w as f64) as usize;
+            for &b in &self.bins[y * self.w + x0.min(x1)..y * self.w + x1] {
+                inside[usize::from(b)] += 1;
+                n_in += 1;
+            }
+        }
+        let n = (self.w * self.h) as u32;
+        let n_out = n - n_in;
+        if n_in < 32 || n_out < n / 20 {
+            return 0.5;
+        }
+        let outside: Vec<f64> = (0..BINS)
+            .map(|b| f64::from(self.total[b] - inside[b]) / f64::from(n_out))
+            .collect();
+        let bc: f64 = (0..BINS)
+            .map(|b| (f64::from(inside[b]) / f64::from(n_in) * outside[b]).sqrt())
+            .sum();
+        let separation = (1.0 - bc).clamp(0.0, 1.0);
+        let centre = (
+            q.iter().map(|p| p.0).sum::<f64>() / 4.0,
+            q.iter().map(|p| p.1).sum::<f64>() / 4.0,
+        );
+        let mut worst: f64 = 1.0;
+        for k in (0..4).filter(|&k| real[k]) {
+            let (a, b) = (q[k], q[(k + 1) % 4]);
+            let len = (b.0 - a.0).hypot(b.1 - a.1);
+            if len < 4.0 {
+                continue;
+            }
+            let (ux, uy) = ((b.0 - a.0) / len, (b.1 - a.1) / len);
+            // Outward normal: away from the quad's centre.
+            let (mut nx, mut ny) = (-uy, ux);
+            let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+            if (mid.0 - centre.0) * nx + (mid.1 - centre.1) * ny < 0.0 {
+                (nx, ny) = (-nx, -ny);
+            }
+            let mut strip = [0u32; BINS];
+            let mut n = 0u32;
+            let steps = len.ceil() as usize;
+            for t in 0..steps {
+                let f = 0.1 + 0.8 * t as f64 / steps as f64;
+                for d in [1.5, 2.5, 3.5] {
+                    let x = a.0 + (b.0 - a.0) * f + nx * d;
+                    let y = a.1 + (b.1 - a.1) * f + ny * d;
+                    if x < 0.0 || y < 0.0 || x >= self.w as f64 || y >= self.h as f64 {
+                        continue;
+                    }
+                    strip[usize::from(self.bins[y as usize * self.w + x as usize])] += 1;
+                    n += 1;
+                }
+            }
+            if n < 12 {
+                continue;
+            }
+            let like: f64 = (0..BINS)
+                .map(|b| (f64::from(strip[b]) / f64::from(n) * outside[b]).sqrt())
+                .sum();
+            worst = worst.min(like);
+        }
+        separation - STRIP_WEIGHT * (1.0 - worst)
+    }
 }
 
 fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {

@@ -132,3 +132,61 @@ fn selfies_are_not_judged_by_the_document_blur_threshold() {
         "the score is still reported"
     );
 }
+
+/// The region cue: on wood grain and on checkerboard / stripe cloth (tuning seeds 4, 7 and
+/// 8) the good capture's outline is the document itself, not a patch of table, and a
+/// document cut off by one edge names that edge.
+#[test]
+fn the_outline_holds_on_grained_and_patterned_surfaces() {
+    for seed in [4, 7, 8] {
+        let spec = SynthSpec::variant_sized(seed, Variant::Good, 1600, 1200);
+        let capture = render(&spec);
+        let r = check(
+            &capture.jpeg,
+            "good",
+            &Policy::default(),
+            &mut Scratch::new(),
+        );
+        assert_ne!(r.verdict, Verdict::Reject, "seed {seed}: {:?}", codes(&r));
+        let quad = r.metrics.as_ref().unwrap().document.as_ref().unwrap().quad;
+        let truth = capture
+            .truth
+            .quad
+            .map(|p| [f64::from(p[0]), f64::from(p[1])]);
+        let iou = kyc_preflight::eval::polygon_iou(&quad, &truth);
+        assert!(iou > 0.9, "seed {seed}: outline IoU {iou:.3}");
+    }
+    for (seed, side, edge) in [
+        (4, CutOff::Top, Edge::Top),
+        (7, CutOff::Left, Edge::Left),
+        (8, CutOff::Left, Edge::Left),
+    ] {
+        let r = run(seed, Variant::CutOff(side));
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::DocumentCutOff)
+            .unwrap_or_else(|| panic!("{side:?} seed {seed}: {:?}", codes(&r)));
+        assert_eq!(f.edges, vec![edge], "{side:?} seed {seed}");
+    }
+}
+
+/// A corner cut-off names both edges, also when the document's dark header band runs into
+/// the frame on a dark table (tuning seed 9) and the band's lower edge looks like a side.
+#[test]
+fn corner_cut_offs_name_both_edges() {
+    for (seed, side, edges) in [
+        (9, CutOff::TopLeft, [Edge::Left, Edge::Top]),
+        (9, CutOff::TopRight, [Edge::Top, Edge::Right]),
+        (3, CutOff::TopLeft, [Edge::Left, Edge::Top]),
+        (4, CutOff::BottomLeft, [Edge::Left, Edge::Bottom]),
+    ] {
+        let r = run(seed, Variant::CutOff(side));
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::DocumentCutOff)
+            .unwrap_or_else(|| panic!("{side:?} seed {seed}: {:?}", codes(&r)));
+        assert_eq!(f.edges, edges.to_vec(), "{side:?} seed {seed}");
+    }
+}
