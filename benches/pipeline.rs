@@ -79,6 +79,12 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
             )
         })
     });
+    let (uw, uh) = p.upright_size();
+    g.bench_function("all scores of measure (but find)", |b| {
+        b.iter(|| {
+            kyc_preflight::pipeline::scores(black_box(&plane), outline.as_ref(), (uw, uh), &policy)
+        })
+    });
     let mut out = Vec::new();
     g.bench_function("encode q90 4:2:0, rotated by the view", |b| {
         b.iter(|| encode::encode(src, 90, Chroma::Cs420, None, &mut out).unwrap())

@@ -36,8 +36,8 @@ pub fn annotate(data: &[u8], report: &Report, policy: &Policy) -> Result<Vec<u8>
     let metrics = report.metrics.as_ref();
     if let Some(doc) = metrics.and_then(|m| m.document.as_ref()) {
         let mask = analysis::quad_mask(&a, &doc.quad, 0.04);
-        for i in 0..a.luma.len() {
-            if mask.inside[i] && a.luma[i] >= policy.thresholds.glare_luma {
+        for i in mask.indices(w) {
+            if a.luma[i] >= policy.thresholds.glare_luma {
                 img.put_pixel(i as u32 % w, i as u32 / w, image::Rgb([255, 0, 255]));
             }
         }

@@ -389,6 +389,18 @@ fn measure(
     } else {
         None
     };
+    scores(plane, outline.as_ref(), (uw, uh), policy)
+}
+
+/// Every score of [`measure`] once the outline is known (public for the benchmarks).
+#[doc(hidden)]
+#[allow(clippy::type_complexity)]
+pub fn scores(
+    plane: &analysis::Analysis,
+    outline: Option<&document::Outline>,
+    (uw, uh): (u32, u32),
+    policy: &Policy,
+) -> (Metrics, [bool; 4], Option<(f64, f64)>) {
     let frame = analysis::full_mask(plane);
     let mut metrics = Metrics {
         blur: Some(round2(analysis::laplacian_variance(plane))),
@@ -396,7 +408,7 @@ fn measure(
         analysis_long_side: Some(plane.width.max(plane.height)),
         ..Metrics::default()
     };
-    let (region, cut, surround) = match &outline {
+    let (region, cut, surround) = match outline {
         Some(o) => {
             let full = analysis::quad_mask(plane, &o.quad, 0.0);
             let around = analysis::outside(&full, plane);
