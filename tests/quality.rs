@@ -21,6 +21,20 @@ fn codes(r: &Report) -> Vec<&'static str> {
     r.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
+/// The report of a cut-off capture and the edges its `document_cut_off` names (panics when
+/// there is no such finding).
+fn cut_off(seed: u64, side: CutOff) -> (Report, Vec<Edge>) {
+    let r = run(seed, Variant::CutOff(side));
+    let edges = r
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::DocumentCutOff)
+        .unwrap_or_else(|| panic!("{side:?} seed {seed}: {:?}", codes(&r)))
+        .edges
+        .clone();
+    (r, edges)
+}
+
 #[test]
 fn good_captures_are_not_rejected_and_their_outline_is_found() {
     for seed in [0, 1, 2] {
@@ -39,13 +53,8 @@ fn cut_off_documents_are_rejected_with_the_right_edge() {
         (1, CutOff::Right, Edge::Right),
         (2, CutOff::Bottom, Edge::Bottom),
     ] {
-        let r = run(seed, Variant::CutOff(side));
-        let f = r
-            .findings
-            .iter()
-            .find(|f| f.code == FindingCode::DocumentCutOff)
-            .unwrap_or_else(|| panic!("{side:?} seed {seed}: {:?}", codes(&r)));
-        assert!(f.edges.contains(&edge), "{side:?}: {:?}", f.edges);
+        let (r, edges) = cut_off(seed, side);
+        assert!(edges.contains(&edge), "{side:?}: {edges:?}");
         assert_eq!(r.verdict, Verdict::Reject);
     }
 }
@@ -161,13 +170,7 @@ fn the_outline_holds_on_grained_and_patterned_surfaces() {
         (7, CutOff::Left, Edge::Left),
         (8, CutOff::Left, Edge::Left),
     ] {
-        let r = run(seed, Variant::CutOff(side));
-        let f = r
-            .findings
-            .iter()
-            .find(|f| f.code == FindingCode::DocumentCutOff)
-            .unwrap_or_else(|| panic!("{side:?} seed {seed}: {:?}", codes(&r)));
-        assert_eq!(f.edges, vec![edge], "{side:?} seed {seed}");
+        assert_eq!(cut_off(seed, side).1, vec![edge], "{side:?} seed {seed}");
     }
 }
 
@@ -181,12 +184,10 @@ fn corner_cut_offs_name_both_edges() {
         (3, CutOff::TopLeft, [Edge::Left, Edge::Top]),
         (4, CutOff::BottomLeft, [Edge::Left, Edge::Bottom]),
     ] {
-        let r = run(seed, Variant::CutOff(side));
-        let f = r
-            .findings
-            .iter()
-            .find(|f| f.code == FindingCode::DocumentCutOff)
-            .unwrap_or_else(|| panic!("{side:?} seed {seed}: {:?}", codes(&r)));
-        assert_eq!(f.edges, edges.to_vec(), "{side:?} seed {seed}");
+        assert_eq!(
+            cut_off(seed, side).1,
+            edges.to_vec(),
+            "{side:?} seed {seed}"
+        );
     }
 }
