@@ -106,6 +106,19 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
                 .unwrap()
         })
     });
+    // What `check` decodes in the turbo build: planes, DCT-scaled towards the analysis
+    // plane's size. `check (whole)` minus this is what the checks add on top of decoding.
+    #[cfg(feature = "turbo")]
+    {
+        use kyc_preflight::turbo;
+        let (mut px, mut ts) = (Vec::new(), turbo::TurboScratch::default());
+        let scale = turbo::check_scale(p.width, p.height);
+        g.bench_function("turbo: DCT-scaled decode to planes (check's decode)", |b| {
+            b.iter(|| {
+                turbo::decode(black_box(jpeg), &p, &policy.limits, scale, &mut px, &mut ts).unwrap()
+            })
+        });
+    }
     let mut scratch = Scratch::new();
     g.bench_function("check (whole)", |b| {
         b.iter(|| check(black_box(jpeg), "x", &policy, &mut scratch))

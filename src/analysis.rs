@@ -539,11 +539,44 @@ pub fn glare_fraction(a: &Analysis, m: &Mask, level: u8) -> f64 {
     n as f64 / m.count as f64
 }
 
-/// The Crété-Roffet "blur effect" (SPIE 6492, 2007) over the mask's bounding box: how much
-/// of the local variation survives a 9-tap re-blur, per direction; the larger of the two
-/// directions (so motion blur along one axis counts). 0 = sharp, 1 = flat. It compares the
-/// image with itself, so it does not depend on contrast or exposure, and the plane's fixed
-/// size makes it independent of the photo's resolution.
+/// The directions `blur_effect` measures along, as (dx, dy): across, down and both
+/// diagonals, so motion blur at any angle lines up with one of them.
+const BLUR_DIRECTIONS: [(isize, isize); 4] = [(1, 0), (0, 1), (1, 1), (-1, 1)];
+/// A pixel counts towards `blur_effect` in a direction when the span of its 9-tap window
+/// (|p[+4] − p[−5]|) reaches the window's top-decile span, capped at `BLUR_SPAN_CAP`
+/// levels (so a well-lit page counts every real edge) and floored at `BLUR_SPAN_FLOOR`
+/// (so flat paper never decides).
+const BLUR_SPAN_CAP: u8 = 20;
+const BLUR_SPAN_FLOOR: u8 = 4;
+const BLUR_TOP_FRACTION: f64 = 0.10;
+
+/// The span threshold of one direction from the histogram of its spans: the top decile's
+/// lowest span, capped and floored (see [`BLUR_SPAN_CAP`]).
+fn span_threshold(hist: &[u32; 256]) -> u8 {
+    let n: u32 = hist.iter().sum();
+    let want = (f64::from(n) * BLUR_TOP_FRACTION).ceil() as u32;
+    let (mut seen, mut t) = (0u32, 255usize);
+    while t > 0 {
+        seen += hist[t];
+        if seen >= want {
+            break;
+        }
+        t -= 1;
+    }
+    (t as u8).clamp(BLUR_SPAN_FLOOR, BLUR_SPAN_CAP)
+}
+
+/// The Crété-Roffet "blur effect" (SPIE 6492, 2007) over the mask, inside its bounding box
+/// less a 5 px border: how much of the local variation survives a 9-tap re-blur, measured
+/// along four directions (across, down, both diagonals) and the largest taken, so motion
+/// blur at any angle counts. 0 = sharp, 1 = flat.
+///
+/// Only pixels with structure at the window's scale count: a pixel enters a direction's
+/// sums when its 9-tap span reaches that direction's threshold (see [`span_threshold`],
+/// estimated on every 4th plane row). Without that, sensor noise on flat paper (large
+/// steps the re-blur removes) reads as sharpness and hides motion blur. The measure
+/// compares the image with itself, so it does not depend on contrast or exposure, and the
+/// plane's fixed size makes it independent of the photo's resolution.
 pub fn blur_effect(a: &Analysis, m: &Mask) -> f64 {
     let w = a.width as usize;
     let (x0, y0, x1, y1) = (
@@ -555,45 +588,59 @@ pub fn blur_effect(a: &Analysis, m: &Mask) -> f64 {
     if x1 < x0 + 12 || y1 < y0 + 12 {
         return 1.0;
     }
-    // Step of the 9-tap box blur between neighbours: |p[+4] − p[−5]| / 9, by |difference|.
-    let ninths: [f64; 256] = std::array::from_fn(|k| k as f64 / 9.0);
-    // Per direction (horizontal, vertical): Σ|step| (whole numbers, so exact in an integer)
-    // and Σ max(|step| − |blurred step|, 0), summed in the same order as pixel by pixel.
-    let (mut f_h, mut f_v) = (0u64, 0u64);
-    let (mut v_h, mut v_v) = (0f64, 0f64);
-    for r in &m.runs {
-        let y = r.y as usize;
-        let (xa, xb) = ((r.x0 as usize).max(x0 + 5), (r.x1 as usize).min(x1 - 5));
-        if y < y0 + 5 || y >= y1 - 5 || xa >= xb {
-            continue;
-        }
-        let k = xb - xa;
-        let row = &a.luma[y * w..(y + 1) * w];
-        let centre = &row[xa..][..k];
-        let (left, ahead, behind) = (
-            &row[xa - 1..][..k],
-            &row[xa + 4..][..k],
-            &row[xa - 5..][..k],
-        );
-        let up = &a.luma[(y - 1) * w + xa..][..k];
-        let below = &a.luma[(y + 4) * w + xa..][..k];
-        let above = &a.luma[(y - 5) * w + xa..][..k];
-        for i in 0..k {
-            let c = centre[i];
-            let (dh, dv) = (c.abs_diff(left[i]), c.abs_diff(up[i]));
-            let (bh, bv) = (
-                ninths[usize::from(ahead[i].abs_diff(behind[i]))],
-                ninths[usize::from(below[i].abs_diff(above[i]))],
-            );
-            f_h += u64::from(dh);
-            f_v += u64::from(dv);
-            v_h += (f64::from(dh) - bh).max(0.0);
-            v_v += (f64::from(dv) - bv).max(0.0);
-        }
-    }
+    // The runs clipped so every tap stays inside the bounding box: (index of the first
+    // pixel, length, whether the row is one the span threshold is estimated on).
+    let rows: Vec<(usize, usize, bool)> = m
+        .runs
+        .iter()
+        .filter_map(|r| {
+            let y = r.y as usize;
+            let (xa, xb) = ((r.x0 as usize).max(x0 + 5), (r.x1 as usize).min(x1 - 5));
+            (y >= y0 + 5 && y < y1 - 5 && xa < xb).then_some((
+                y * w + xa,
+                xb - xa,
+                y.is_multiple_of(4),
+            ))
+        })
+        .collect();
     let mut result: f64 = 0.0;
-    for (d_f, d_v) in [(f_h as f64, v_h), (f_v as f64, v_v)] {
-        let b = if d_f > 0.0 { (d_f - d_v) / d_f } else { 1.0 };
+    for (dx, dy) in BLUR_DIRECTIONS {
+        let d = dy * w as isize + dx;
+        let taps = |i: usize, k: usize| {
+            let at = |o: isize| &a.luma[(i as isize + o) as usize..][..k];
+            (at(0), at(-d), at(4 * d), at(-5 * d))
+        };
+        let mut hist = [0u32; 256];
+        for &(i, k, sampled) in &rows {
+            if sampled {
+                let (_, _, ahead, behind) = taps(i, k);
+                for (p, q) in ahead.iter().zip(behind) {
+                    hist[usize::from(p.abs_diff(*q))] += 1;
+                }
+            }
+        }
+        let thr = span_threshold(&hist);
+        // Σ step and Σ max(9·step − span, 0) (= 9 × Σ max(step − blurred step, 0)) over the
+        // counted pixels, in integers.
+        let (mut f, mut v) = (0u64, 0u64);
+        for &(i, k, _) in &rows {
+            let (centre, prev, ahead, behind) = taps(i, k);
+            let (mut rf, mut rv) = (0u32, 0u32);
+            for j in 0..k {
+                let span = u32::from(ahead[j].abs_diff(behind[j]));
+                let keep = u32::from(span >= u32::from(thr));
+                let step = u32::from(centre[j].abs_diff(prev[j]));
+                rf += step * keep;
+                rv += (9 * step).saturating_sub(span) * keep;
+            }
+            f += u64::from(rf);
+            v += u64::from(rv);
+        }
+        let b = if f > 0 {
+            1.0 - v as f64 / 9.0 / f as f64
+        } else {
+            1.0
+        };
         result = result.max(b);
     }
     result
@@ -863,11 +910,8 @@ mod tests {
             n as f64 / m.count as f64
         }
 
-        /// The Crété-Roffet "blur effect" (SPIE 6492, 2007) over the mask's bounding box: how much
-        /// of the local variation survives a 9-tap re-blur, per direction; the larger of the two
-        /// directions (so motion blur along one axis counts). 0 = sharp, 1 = flat. It compares the
-        /// image with itself, so it does not depend on contrast or exposure, and the plane's fixed
-        /// size makes it independent of the photo's resolution.
+        /// `blur_effect` pixel by pixel over the boolean mask (the same definition: four
+        /// directions, spans counted from every 4th row, integer sums).
         pub fn blur_effect(a: &Analysis, m: &Mask) -> f64 {
             let w = a.width as usize;
             let (x0, y0, x1, y1) = (
@@ -879,28 +923,43 @@ mod tests {
             if x1 < x0 + 12 || y1 < y0 + 12 {
                 return 1.0;
             }
-            let px = |x: usize, y: usize| f64::from(a.luma[y * w + x]);
+            let px = |x: usize, y: usize, dx: isize, dy: isize, n: isize| {
+                i32::from(
+                    a.luma[(y as isize + n * dy) as usize * w + (x as isize + n * dx) as usize],
+                )
+            };
             let mut result: f64 = 0.0;
-            for vertical in [false, true] {
-                let (mut d_f, mut d_v) = (0.0, 0.0);
+            for (dx, dy) in super::super::BLUR_DIRECTIONS {
+                let mut hist = [0u32; 256];
+                for y in (y0 + 5..y1 - 5).filter(|y| y.is_multiple_of(4)) {
+                    for x in x0 + 5..x1 - 5 {
+                        if m.inside[y * w + x] {
+                            hist[(px(x, y, dx, dy, 4) - px(x, y, dx, dy, -5)).unsigned_abs()
+                                as usize] += 1;
+                        }
+                    }
+                }
+                let thr = super::super::span_threshold(&hist);
+                let (mut f, mut v) = (0u64, 0u64);
                 for y in y0 + 5..y1 - 5 {
                     for x in x0 + 5..x1 - 5 {
                         if !m.inside[y * w + x] {
                             continue;
                         }
-                        // Step of the 9-tap box blur between neighbours: (p[+4] − p[−5]) / 9.
-                        let (prev, ahead, behind) = if vertical {
-                            (px(x, y - 1), px(x, y + 4), px(x, y - 5))
-                        } else {
-                            (px(x - 1, y), px(x + 4, y), px(x - 5, y))
-                        };
-                        let df = (px(x, y) - prev).abs();
-                        let db = (ahead - behind).abs() / 9.0;
-                        d_f += df;
-                        d_v += (df - db).max(0.0);
+                        let span = (px(x, y, dx, dy, 4) - px(x, y, dx, dy, -5)).unsigned_abs();
+                        if span < u32::from(thr) {
+                            continue;
+                        }
+                        let step = (px(x, y, dx, dy, 0) - px(x, y, dx, dy, -1)).unsigned_abs();
+                        f += u64::from(step);
+                        v += u64::from((9 * step).saturating_sub(span));
                     }
                 }
-                let b = if d_f > 0.0 { (d_f - d_v) / d_f } else { 1.0 };
+                let b = if f > 0 {
+                    1.0 - v as f64 / 9.0 / f as f64
+                } else {
+                    1.0
+                };
                 result = result.max(b);
             }
             result

@@ -323,6 +323,9 @@ pub struct Observed {
     /// Upright image size, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<(u32, u32)>,
+    /// `metrics.blur_effect`, if reported (the score behind `blurry`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blur_effect: Option<f64>,
 }
 
 impl Observed {
@@ -374,6 +377,7 @@ impl Observed {
             findings,
             quad,
             size,
+            blur_effect: v["metrics"]["blur_effect"].as_f64(),
         }
     }
 

@@ -159,8 +159,9 @@ impl Default for EncodeOptions {
 pub struct Thresholds {
     /// Profile name these came from.
     pub profile: &'static str,
-    /// `blurry` when the blur effect (0 sharp .. 1 flat; Crété-Roffet re-blur measure on the
-    /// document region of the analysis plane) is above this. Default 0.26.
+    /// `blurry` when the blur effect (0 sharp .. 1 flat; Crété-Roffet re-blur measure along
+    /// four directions on the document region of the analysis plane) is above this.
+    /// Default 0.40.
     pub max_blur_effect: f64,
     /// `glare` when more than this fraction of the document is saturated (luma ≥
     /// `glare_luma`, in blobs). Default 0.0015.
@@ -186,7 +187,7 @@ impl Thresholds {
     pub fn default_profile() -> Self {
         Thresholds {
             profile: "default",
-            max_blur_effect: 0.26,
+            max_blur_effect: 0.40,
             max_glare_fraction: 0.0015,
             glare_luma: 245,
             min_brightness: 40.0,
@@ -201,7 +202,7 @@ impl Thresholds {
     pub fn strict() -> Self {
         Thresholds {
             profile: "strict",
-            max_blur_effect: 0.24,
+            max_blur_effect: 0.37,
             max_glare_fraction: 0.001,
             min_brightness: 55.0,
             max_overexposed_fraction: 0.15,
@@ -216,7 +217,7 @@ impl Thresholds {
     pub fn lenient() -> Self {
         Thresholds {
             profile: "lenient",
-            max_blur_effect: 0.32,
+            max_blur_effect: 0.45,
             max_glare_fraction: 0.01,
             min_brightness: 28.0,
             max_overexposed_fraction: 0.40,

@@ -13,7 +13,8 @@
 //! - **scaled decode for `check`**: with nothing to re-encode, the DCT scales by 1/2, 1/4 or
 //!   1/8 so the decoded luma is just above the analysis plane's size;
 //! - **the analysis plane from the planes**: luma and chroma are box-downscaled plane by
-//!   plane (no interleaving);
+//!   plane (no interleaving); when the scaled decode already has the plane's size, luma is
+//!   only turned upright and 4:2:0 chroma repeated 2×2, with no resize at all;
 //! - **rotation of the planes** (cache-blocked, one plane at a time through one spare buffer,
 //!   so the peak is the planes plus one luma plane);
 //! - **encode from the planes** (`tj3CompressFromYUVPlanes8`) straight into the output `Vec`,
@@ -23,7 +24,7 @@
 use crate::analysis::{self, Analysis};
 use crate::encode::{Chroma, Frame};
 use crate::error::{Error, ErrorKind, Result};
-use crate::orient::{upright_copy, Orientation};
+use crate::orient::Orientation;
 use crate::policy::Limits;
 use crate::probe::{Format, Probe};
 use fast_image_resize as fir;
@@ -316,8 +317,9 @@ fn icc_profile(h: &mut Handle) -> Option<Vec<u8>> {
 }
 
 /// The analysis plane, built from the decoded planes: luma and chroma box-downscaled one
-/// plane at a time, then turned upright at that small size. `full` is the image's stored
-/// size at full resolution (the decode may be DCT-scaled).
+/// plane at a time (or, when the DCT-scaled decode is already plane-sized, luma taken as it
+/// is and 4:2:0 chroma repeated 2×2), then turned upright at that small size with the
+/// tiled transpose. `full` is the image's stored size at full resolution.
 pub fn analysis_plane(
     d: &Decoded,
     full: (u32, u32),
@@ -327,23 +329,36 @@ pub fn analysis_plane(
 ) -> Result<Analysis> {
     let (pw, ph) = analysis::plane_size(d.width, d.height);
     let (cw, ch) = chroma_size(d.width, d.height, d.sub);
+    let (tw, th) = orientation.upright_size(pw, ph);
     let mut small = |src: &[u8], w: u32, h: u32| -> Result<Vec<u8>> {
-        let small = if (w, h) == (pw, ph) {
-            src[..w as usize * h as usize].to_vec()
+        let mut out = Vec::new();
+        if (w, h) == (pw, ph) {
+            // The DCT-scaled decode is already plane-sized: only the turn is left.
+            rotate_plane(src, w, h, orientation, &mut out);
+        } else if (w, h) == chroma_size(pw, ph, Chroma::Cs420) {
+            // 4:2:0 chroma of a plane-sized decode: repeat each sample 2×2 (what the
+            // decoder's own upsampling would do, at a fraction of a resize's cost), then
+            // turn.
+            let mut repeated = Vec::with_capacity(pw as usize * ph as usize);
+            for y in 0..ph as usize {
+                let row = &src[(y / 2) * w as usize..][..w as usize];
+                repeated.extend((0..pw as usize).map(|x| row[x / 2]));
+            }
+            rotate_plane(&repeated, pw, ph, orientation, &mut out);
         } else {
-            resize_plane(resizer, src, (w, h), (pw, ph), fir::FilterType::Box)?
-        };
-        Ok(upright_copy(&small, pw, ph, 1, orientation))
+            let small = resize_plane(resizer, src, (w, h), (pw, ph), fir::FilterType::Box)?;
+            rotate_plane(&small, pw, ph, orientation, &mut out);
+        }
+        Ok(out)
     };
     let luma = small(&s.y, d.width, d.height)?;
     let cb = small(&s.cb, cw, ch)?;
     let cr = small(&s.cr, cw, ch)?;
-    let (width, height) = orientation.upright_size(pw, ph);
     let (uw, _) = orientation.upright_size(full.0, full.1);
     Ok(Analysis {
-        width,
-        height,
-        scale: uw as f32 / width as f32,
+        width: tw,
+        height: th,
+        scale: uw as f32 / tw as f32,
         luma,
         cb,
         cr,
@@ -731,6 +746,41 @@ impl Frame for Planes<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::orient::upright_copy;
+
+    #[test]
+    fn half_size_chroma_is_repeated_then_turned_for_every_orientation() {
+        // A plane-sized (odd) luma decode with 4:2:0 chroma: the plane's chroma must be the
+        // 2×2 repeat of the stored chroma, turned upright, for every orientation.
+        let (w, h) = (67u32, 45u32);
+        let (cw, ch) = chroma_size(w, h, Chroma::Cs420);
+        let cb: Vec<u8> = (0..cw * ch).map(|i| (i * 13 % 251) as u8).collect();
+        let repeated: Vec<u8> = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (y / 2 * cw + x / 2) as usize))
+            .map(|i| cb[i])
+            .collect();
+        let d = Decoded {
+            width: w,
+            height: h,
+            scale: 4,
+            sub: Chroma::Cs420,
+            icc: None,
+        };
+        for tag in 1..=8 {
+            let o = Orientation::from_exif(tag);
+            let s = TurboScratch {
+                y: vec![7; (w * h) as usize],
+                cb: cb.clone(),
+                cr: cb.clone(),
+                ..TurboScratch::default()
+            };
+            let plane =
+                analysis_plane(&d, (w * 4, h * 4), o, &s, &mut fir::Resizer::new()).unwrap();
+            assert_eq!(plane.cb, upright_copy(&repeated, w, h, 1, o), "tag {tag}");
+            assert_eq!(plane.cr, plane.cb);
+            assert_eq!((plane.width, plane.height), o.upright_size(w, h));
+        }
+    }
 
     #[test]
     fn plane_rotation_matches_the_orientation_map() {
