@@ -596,11 +596,10 @@ pub fn blur_effect(a: &Analysis, m: &Mask) -> f64 {
         .filter_map(|r| {
             let y = r.y as usize;
             let (xa, xb) = ((r.x0 as usize).max(x0 + 5), (r.x1 as usize).min(x1 - 5));
-            (y >= y0 + 5 && y < y1 - 5 && xa < xb).then_some((
-                y * w + xa,
-                xb - xa,
-                y.is_multiple_of(4),
-            ))
+            // `then`, not `then_some`: the tuple must not be built (xb - xa) for runs
+            // that are dropped.
+            (y >= y0 + 5 && y < y1 - 5 && xa < xb)
+                .then(|| (y * w + xa, xb - xa, y.is_multiple_of(4)))
         })
         .collect();
     let mut result: f64 = 0.0;
