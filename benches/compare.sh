@@ -10,8 +10,9 @@
 #   bash benches/compare.sh
 #
 # Knobs (environment): RUNS=10 WARMUP=2 (12 MP), RUNS_48=3 WARMUP_48=1 (48 MP),
+#   ROUNDS=5 (the commands take turns over this many rounds, RUNS / ROUNDS runs each),
 #   REPEAT=10 REPEAT_48=3 (in-process Python runs), PYTHON=python3,
-#   BATCH_N=8 BATCH_RUNS=3 (throughput: BATCH_N 12 MP files, `check DIR --jobs 1|2`),
+#   BATCH_N=24 BATCH_RUNS=3 (throughput: BATCH_N 12 MP files, `check DIR --jobs 1|2`),
 #   STAGES=1 (0 skips the criterion stage table, `cargo bench --bench pipeline`),
 #   PREFLIGHT_BIN=path (use this default-build binary instead of `cargo build --release`),
 #   PREFLIGHT_TURBO_BIN=path (same for `cargo build --release --features turbo`;
@@ -140,25 +141,33 @@ for size in 12mp 48mp; do
 done
 
 # ---------------------------------------------------------------- timing
+# Rounds: the commands take turns (round-robin, `ROUNDS` rounds, RUNS / ROUNDS runs of each
+# per round) instead of each running all its runs back to back, so a slow spell of the
+# shared machine lands on every command alike rather than on whichever was running then.
 bench() { # size runs warmup
-  local size=$1 runs=$2 warmup=$3 i n t0 t1 args=()
+  local size=$1 runs=$2 warmup=$3 i n r t0 t1 args=() rounds per w
+  rounds=$(( ${ROUNDS:-5} < runs ? ${ROUNDS:-5} : runs ))
+  per=$(( (runs + rounds - 1) / rounds ))
   set_commands "$size"
-  log "timing $size: $runs runs, $warmup warm-up, pinned: ${PIN[*]:-no}"
-  if [ "$USE_HYPERFINE" = 1 ]; then
-    for i in "${!NAMES[@]}"; do args+=(-n "${NAMES[$i]}" "${CMDS[$i]}"); done
-    pin hyperfine --style basic --warmup "$warmup" --runs "$runs" \
-      --export-json "$WORK/bench-$size.json" "${args[@]}" >&2
-  else
-    for i in "${!NAMES[@]}"; do
-      for ((n = 0; n < warmup; n++)); do pin sh -c "${CMDS[$i]}" >/dev/null; done
-      for ((n = 0; n < runs; n++)); do
-        t0=$(date +%s%N); pin sh -c "${CMDS[$i]}" >/dev/null; t1=$(date +%s%N)
-        echo $((t1 - t0)) >> "$WORK/bench-$size.${NAMES[$i]}.ns"
+  log "timing $size: $rounds rounds of $per runs, $warmup warm-up, pinned: ${PIN[*]:-no}"
+  for ((r = 0; r < rounds; r++)); do
+    w=0; [ "$r" = 0 ] && w=$warmup
+    if [ "$USE_HYPERFINE" = 1 ]; then
+      args=()
+      for i in "${!NAMES[@]}"; do args+=(-n "${NAMES[$i]}" "${CMDS[$i]}"); done
+      pin hyperfine --style basic --warmup "$w" --runs "$per" \
+        --export-json "$WORK/bench-$size.r$r.json" "${args[@]}" >&2
+    else
+      for i in "${!NAMES[@]}"; do
+        for ((n = 0; n < w; n++)); do pin sh -c "${CMDS[$i]}" >/dev/null; done
+        for ((n = 0; n < per; n++)); do
+          t0=$(date +%s%N); pin sh -c "${CMDS[$i]}" >/dev/null; t1=$(date +%s%N)
+          echo $((t1 - t0)) >> "$WORK/bench-$size.${NAMES[$i]}.ns"
+        done
       done
-      log "  ${NAMES[$i]}: median $(sort -n "$WORK/bench-$size.${NAMES[$i]}.ns" |
-        awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f ms", m/1e6}')"
-    done
-  fi
+    fi
+  done
+  echo "$rounds rounds of $per" > "$WORK/rounds-$size.txt"
 }
 bench 12mp "$RUNS" "$WARMUP"
 bench 48mp "$RUNS_48" "$WARMUP_48"
@@ -175,7 +184,7 @@ done
 # BATCH_N copies of the 12 MP photo through the in-process batch path (`check DIR`:
 # rayon across files, one reused scratch per worker), on one core and on two.
 mkdir -p "$WORK/batch"
-for ((n = 0; n < ${BATCH_N:-8}; n++)); do cp "$WORK/12mp.jpg" "$WORK/batch/$n.jpg"; done
+for ((n = 0; n < ${BATCH_N:-24}; n++)); do cp "$WORK/12mp.jpg" "$WORK/batch/$n.jpg"; done
 BATCH_NAMES=() BATCH_CMDS=()
 for b in default turbo; do
   if [ $b = default ]; then bin=$BIN; else bin=$TBIN; fi
@@ -190,16 +199,20 @@ if [ -x /usr/bin/time ]; then
   /usr/bin/time -f '%e %U %S' -o "$WORK/cpu-calib.txt" sh -c \
     'head -c 200M /dev/zero | sha256sum >/dev/null & head -c 200M /dev/zero | sha256sum >/dev/null; wait'
 fi
-log "batch throughput: ${BATCH_N:-8} x 12 MP, ${BATCH_RUNS:-3} runs (1 core vs 2 cores)"
+log "batch throughput: ${BATCH_N:-24} x 12 MP, ${BATCH_RUNS:-3} runs (1 core vs 2 cores)"
 if command -v taskset >/dev/null 2>&1 && taskset -c 0,1 true 2>/dev/null; then
   if [ "$USE_HYPERFINE" = 1 ]; then
     args=()
     for i in "${!BATCH_NAMES[@]}"; do args+=(-n "${BATCH_NAMES[$i]}" "${BATCH_CMDS[$i]}"); done
-    hyperfine --style basic -i --warmup 1 --runs "${BATCH_RUNS:-3}" \
-      --export-json "$WORK/batch.json" "${args[@]}" >&2
+    # one run of each per round (round-robin, as above), one warm-up in the first
+    for ((r = 0; r < ${BATCH_RUNS:-3}; r++)); do
+      w=0; [ "$r" = 0 ] && w=1
+      hyperfine --style basic -i --warmup "$w" --runs 1 \
+        --export-json "$WORK/batch.r$r.json" "${args[@]}" >&2
+    done
   else
-    for i in "${!BATCH_NAMES[@]}"; do
-      for ((n = 0; n < ${BATCH_RUNS:-3}; n++)); do
+    for ((r = 0; r < ${BATCH_RUNS:-3}; r++)); do
+      for i in "${!BATCH_NAMES[@]}"; do
         t0=$(date +%s%N); sh -c "${BATCH_CMDS[$i]}" || true; t1=$(date +%s%N)
         echo $((t1 - t0)) >> "$WORK/batch.${BATCH_NAMES[$i]}.ns"
       done
@@ -286,12 +299,12 @@ fi
   printf 'djpeg\t%s\n' "$(djpeg -version 2>&1 | head -n 1)"
   printf 'vips\t%s\n' "$(vips --version 2>/dev/null || echo 'not installed (no vips row)')"
   printf 'turbo\t%s\n' "${TBIN:+built with --features turbo (libjpeg-turbo 3.x, vendored by turbojpeg-sys)}"
-  printf 'batch\t%s\n' "${BATCH_N:-8} copies of the 12 MP photo, ${BATCH_RUNS:-3} runs + 1 warm-up"
+  printf 'batch\t%s\n' "${BATCH_N:-24} copies of the 12 MP photo, ${BATCH_RUNS:-3} rounds of one run of each (commands taking turns) + 1 warm-up"
   printf 'load\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
   if [ "$USE_HYPERFINE" = 1 ]; then timer=$(hyperfine --version); else timer='plain loop (date +%s%N around sh -c, spawn not subtracted), median'; fi
   printf 'timer\t%s\n' "$timer"
   printf 'pinning\t%s\n' "${PIN[*]:-none (taskset unavailable)}"
-  printf 'runs\t%s\n' "12 MP: $RUNS runs + $WARMUP warm-up; 48 MP: $RUNS_48 runs + $WARMUP_48 warm-up"
+  printf 'runs\t%s\n' "12 MP: $RUNS runs ($(cat "$WORK/rounds-12mp.txt"), commands taking turns) + $WARMUP warm-up; 48 MP: $RUNS_48 runs ($(cat "$WORK/rounds-48mp.txt")) + $WARMUP_48 warm-up"
   printf 'repeat\t%s\n' "12 MP: $REPEAT; 48 MP: $REPEAT_48"
   for size in 12mp 48mp; do
     printf 'bytes-%s\t%s\n' "$size" "$(wc -c < "$WORK/$size.jpg")"

@@ -337,14 +337,22 @@ pub fn analysis_plane(
             rotate_plane(src, w, h, orientation, &mut out);
         } else if (w, h) == chroma_size(pw, ph, Chroma::Cs420) {
             // 4:2:0 chroma of a plane-sized decode: repeat each sample 2×2 (what the
-            // decoder's own upsampling would do, at a fraction of a resize's cost), then
-            // turn.
-            let mut repeated = Vec::with_capacity(pw as usize * ph as usize);
-            for y in 0..ph as usize {
-                let row = &src[(y / 2) * w as usize..][..w as usize];
-                repeated.extend((0..pw as usize).map(|x| row[x / 2]));
+            // decoder's own upsampling would do, at a fraction of a resize's cost) and
+            // turn. With an even plane the 2×2 blocks turn onto 2×2 blocks, so the quarter-
+            // size chroma is turned first and repeated upright (a quarter of the turning).
+            if pw % 2 == 0 && ph % 2 == 0 {
+                let mut turned = Vec::new();
+                rotate_plane(src, w, h, orientation, &mut turned);
+                let (cw, _) = orientation.upright_size(w, h);
+                repeat_2x2(&turned, cw as usize, tw as usize, &mut out);
+            } else {
+                let mut repeated = Vec::with_capacity(pw as usize * ph as usize);
+                for y in 0..ph as usize {
+                    let row = &src[(y / 2) * w as usize..][..w as usize];
+                    repeated.extend((0..pw as usize).map(|x| row[x / 2]));
+                }
+                rotate_plane(&repeated, pw, ph, orientation, &mut out);
             }
-            rotate_plane(&repeated, pw, ph, orientation, &mut out);
         } else {
             let small = resize_plane(resizer, src, (w, h), (pw, ph), fir::FilterType::Box)?;
             rotate_plane(&small, pw, ph, orientation, &mut out);
@@ -363,6 +371,21 @@ pub fn analysis_plane(
         cb,
         cr,
     })
+}
+
+/// `out` = `src` (`w` wide) with every sample repeated 2×2, `2w` (= `out_w`) wide.
+fn repeat_2x2(src: &[u8], w: usize, out_w: usize, out: &mut Vec<u8>) {
+    debug_assert_eq!(out_w, 2 * w);
+    out.clear();
+    out.resize(src.len() * 4, 0);
+    for (row, pair) in src.chunks_exact(w).zip(out.chunks_exact_mut(2 * out_w)) {
+        let (first, second) = pair.split_at_mut(out_w);
+        for (d, &v) in first.chunks_exact_mut(2).zip(row) {
+            d[0] = v;
+            d[1] = v;
+        }
+        second.copy_from_slice(first);
+    }
 }
 
 fn resize_plane(
@@ -750,9 +773,15 @@ mod tests {
 
     #[test]
     fn half_size_chroma_is_repeated_then_turned_for_every_orientation() {
-        // A plane-sized (odd) luma decode with 4:2:0 chroma: the plane's chroma must be the
-        // 2×2 repeat of the stored chroma, turned upright, for every orientation.
-        let (w, h) = (67u32, 45u32);
+        // A plane-sized luma decode with 4:2:0 chroma: the plane's chroma must be the 2×2
+        // repeat of the stored chroma, turned upright, for every orientation (odd sizes
+        // repeat then turn, even ones turn the small chroma then repeat).
+        for (w, h) in [(67u32, 45u32), (68, 46), (68, 45), (2, 8)] {
+            repeated_then_turned(w, h);
+        }
+    }
+
+    fn repeated_then_turned(w: u32, h: u32) {
         let (cw, ch) = chroma_size(w, h, Chroma::Cs420);
         let cb: Vec<u8> = (0..cw * ch).map(|i| (i * 13 % 251) as u8).collect();
         let repeated: Vec<u8> = (0..h)
@@ -776,7 +805,11 @@ mod tests {
             };
             let plane =
                 analysis_plane(&d, (w * 4, h * 4), o, &s, &mut fir::Resizer::new()).unwrap();
-            assert_eq!(plane.cb, upright_copy(&repeated, w, h, 1, o), "tag {tag}");
+            assert_eq!(
+                plane.cb,
+                upright_copy(&repeated, w, h, 1, o),
+                "{w}x{h} tag {tag}"
+            );
             assert_eq!(plane.cr, plane.cb);
             assert_eq!((plane.width, plane.height), o.upright_size(w, h));
         }
