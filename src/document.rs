@@ -296,6 +296,7 @@ fn work_plane(a: &Analysis) -> Work {
         );
         let (gxr, gyr) = (&gx[y * w..(y + 1) * w], &gy[y * w..(y + 1) * w]);
         let out = &mut edge[y * w..(y + 1) * w];
+        let rows = [up, row, down];
         for x in 1..w - 1 {
             let m = row[x];
             if m < thresh {
@@ -304,12 +305,13 @@ fn work_plane(a: &Analysis) -> Work {
             // Non-maximum suppression along the gradient direction, the neighbour at the
             // unit gradient rounded: ±1 where |g·| ≥ m / 2, else 0 (no division). Branch-free:
             // a third of the pixels pass the threshold, in no pattern a predictor learns.
-            let unit = |g: f32| (2.0 * g.abs() >= m) as usize * if g < 0.0 { 0 } else { 2 };
-            let (sx, sy) = (gxr[x], gyr[x]);
-            // Offsets 0, 1, 2 stand for −1, 0, +1 where the component is kept, else 1.
-            let keep = |g: f32| (2.0 * g.abs() >= m) as usize;
-            let (ox, oy) = (unit(sx) + 1 - keep(sx), unit(sy) + 1 - keep(sy));
-            let rows = [up, row, down];
+            // Offsets 0, 1, 2 stand for −1, 0, +1: 0 or 2 by the sign where the component
+            // is kept, else 1.
+            let offset = |g: f32| {
+                let keep = (2.0 * g.abs() >= m) as usize;
+                1 - keep + keep * 2 * usize::from(g >= 0.0)
+            };
+            let (ox, oy) = (offset(gxr[x]), offset(gyr[x]));
             let a = rows[oy][x + ox - 1];
             let b = rows[2 - oy][x + 1 - ox];
             out[x] = (m >= a) & (m >= b);
@@ -689,11 +691,13 @@ fn angles_ok(q: &[(f64, f64); 4], max_dev: f64) -> bool {
         let dot = v1.0 * v2.0 + v1.1 * v2.1;
         let norms = (v1.0 * v1.0 + v1.1 * v1.1) * (v2.0 * v2.0 + v2.1 * v2.1);
         let cos2 = dot * dot / norms;
-        if norms > 1e-6 && cos2 < limit * (1.0 - 1e-6) {
-            return true;
-        }
-        if norms > 1e-6 && cos2 > limit * (1.0 + 1e-6) {
-            return false;
+        if norms > 1e-6 {
+            if cos2 < limit * (1.0 - 1e-6) {
+                return true;
+            }
+            if cos2 > limit * (1.0 + 1e-6) {
+                return false;
+            }
         }
         let cos = dot / ((v1.0.hypot(v1.1)) * (v2.0.hypot(v2.1))).max(1e-9);
         (cos.clamp(-1.0, 1.0).acos() - std::f64::consts::FRAC_PI_2).abs() <= max_dev

@@ -344,7 +344,7 @@ pub fn analysis_plane(
                 let mut turned = Vec::new();
                 rotate_plane(src, w, h, orientation, &mut turned);
                 let (cw, _) = orientation.upright_size(w, h);
-                repeat_2x2(&turned, cw as usize, tw as usize, &mut out);
+                repeat_2x2(&turned, cw as usize, &mut out);
             } else {
                 let mut repeated = Vec::with_capacity(pw as usize * ph as usize);
                 for y in 0..ph as usize {
@@ -373,9 +373,9 @@ pub fn analysis_plane(
     })
 }
 
-/// `out` = `src` (`w` wide) with every sample repeated 2×2, `2w` (= `out_w`) wide.
-fn repeat_2x2(src: &[u8], w: usize, out_w: usize, out: &mut Vec<u8>) {
-    debug_assert_eq!(out_w, 2 * w);
+/// `out` = `src` (`w` wide) with every sample repeated 2×2 (`2w` wide).
+fn repeat_2x2(src: &[u8], w: usize, out: &mut Vec<u8>) {
+    let out_w = 2 * w;
     out.clear();
     out.resize(src.len() * 4, 0);
     for (row, pair) in src.chunks_exact(w).zip(out.chunks_exact_mut(2 * out_w)) {
