@@ -10,7 +10,8 @@
 #   bash benches/compare.sh
 #
 # Knobs (environment): RUNS=10 WARMUP=2 (12 MP), RUNS_48=3 WARMUP_48=1 (48 MP),
-#   ROUNDS=5 (the commands take turns over this many rounds, RUNS / ROUNDS runs each),
+#   ROUNDS=5 (the commands take turns over this many rounds, RUNS / ROUNDS runs each,
+#   rounded up),
 #   REPEAT=10 REPEAT_48=3 (in-process Python runs), PYTHON=python3,
 #   BATCH_N=24 BATCH_RUNS=3 (throughput: BATCH_N 12 MP files, `check DIR --jobs 1|2`),
 #   STAGES=1 (0 skips the criterion stage table, `cargo bench --bench pipeline`),
@@ -167,7 +168,8 @@ bench() { # size runs warmup
       done
     fi
   done
-  echo "$rounds rounds of $per" > "$WORK/rounds-$size.txt"
+  # what ran (RUNS rounded up to whole rounds), for the report's facts
+  echo "$((rounds * per)) runs ($rounds rounds of $per)" > "$WORK/rounds-$size.txt"
 }
 bench 12mp "$RUNS" "$WARMUP"
 bench 48mp "$RUNS_48" "$WARMUP_48"
@@ -304,7 +306,7 @@ fi
   if [ "$USE_HYPERFINE" = 1 ]; then timer=$(hyperfine --version); else timer='plain loop (date +%s%N around sh -c, spawn not subtracted), median'; fi
   printf 'timer\t%s\n' "$timer"
   printf 'pinning\t%s\n' "${PIN[*]:-none (taskset unavailable)}"
-  printf 'runs\t%s\n' "12 MP: $RUNS runs ($(cat "$WORK/rounds-12mp.txt"), commands taking turns) + $WARMUP warm-up; 48 MP: $RUNS_48 runs ($(cat "$WORK/rounds-48mp.txt")) + $WARMUP_48 warm-up"
+  printf 'runs\t%s\n' "12 MP: $(cat "$WORK/rounds-12mp.txt"), commands taking turns, + $WARMUP warm-up; 48 MP: $(cat "$WORK/rounds-48mp.txt") + $WARMUP_48 warm-up"
   printf 'repeat\t%s\n' "12 MP: $REPEAT; 48 MP: $REPEAT_48"
   for size in 12mp 48mp; do
     printf 'bytes-%s\t%s\n' "$size" "$(wc -c < "$WORK/$size.jpg")"
