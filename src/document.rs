@@ -397,38 +397,47 @@ fn hough(work: &Work, max_lines: usize) -> Vec<(Line, u32)> {
     // Peaks: local maxima in a (±4°, ±5 px) window, above a minimum length.
     let min_votes = (0.10 * w.min(h) as f64) as u16;
     let mut peaks = Vec::new();
-    for t in 0..THETA_STEPS {
-        for rb in 1..rbins - 1 {
-            let v = acc[t * rbins + rb];
-            if v < min_votes {
-                continue;
-            }
-            let mut is_max = true;
-            'win: for dt in -4isize..=4 {
-                let tt = (t as isize + dt).rem_euclid(THETA_STEPS as isize) as usize;
-                // Wrapping theta by π flips the sign of r.
-                let wrapped = (t as isize + dt) < 0 || (t as isize + dt) >= THETA_STEPS as isize;
-                for dr in -3isize..=3 {
-                    let r = rb as isize - diag as isize + dr;
-                    let r = if wrapped { -r } else { r };
-                    let rr = r + diag as isize;
-                    if rr < 0 || rr >= rbins as isize || (dt == 0 && dr == 0) {
-                        continue;
-                    }
-                    let o = acc[tt * rbins + rr as usize];
-                    if o > v || (o == v && (tt, rr as usize) < (t, rb)) {
-                        is_max = false;
-                        break 'win;
-                    }
+    // Nearly every cell is below the minimum: a block of them is passed over on one
+    // vector maximum (the scalar test per cell was ~8 % of `find`).
+    const BLOCK: usize = 16;
+    let cells = (0..THETA_STEPS).flat_map(|t| {
+        let row = &acc[t * rbins..(t + 1) * rbins];
+        row.chunks(BLOCK)
+            .enumerate()
+            .filter(|(_, block)| block.iter().fold(0, |m, &v| m.max(v)) >= min_votes)
+            .flat_map(move |(b, _)| (b * BLOCK).max(1)..((b + 1) * BLOCK).min(rbins - 1))
+            .map(move |rb| (t, rb))
+    });
+    for (t, rb) in cells {
+        let v = acc[t * rbins + rb];
+        if v < min_votes {
+            continue;
+        }
+        let mut is_max = true;
+        'win: for dt in -4isize..=4 {
+            let tt = (t as isize + dt).rem_euclid(THETA_STEPS as isize) as usize;
+            // Wrapping theta by π flips the sign of r.
+            let wrapped = (t as isize + dt) < 0 || (t as isize + dt) >= THETA_STEPS as isize;
+            for dr in -3isize..=3 {
+                let r = rb as isize - diag as isize + dr;
+                let r = if wrapped { -r } else { r };
+                let rr = r + diag as isize;
+                if rr < 0 || rr >= rbins as isize || (dt == 0 && dr == 0) {
+                    continue;
+                }
+                let o = acc[tt * rbins + rr as usize];
+                if o > v || (o == v && (tt, rr as usize) < (t, rb)) {
+                    is_max = false;
+                    break 'win;
                 }
             }
-            if is_max {
-                let theta = t as f64 * std::f64::consts::PI / THETA_STEPS as f64;
-                peaks.push((
-                    Line::new(theta, rb as f64 - diag as f64, None),
-                    u32::from(v),
-                ));
-            }
+        }
+        if is_max {
+            let theta = t as f64 * std::f64::consts::PI / THETA_STEPS as f64;
+            peaks.push((
+                Line::new(theta, rb as f64 - diag as f64, None),
+                u32::from(v),
+            ));
         }
     }
     peaks.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.theta.total_cmp(&b.0.theta)));
