@@ -3,8 +3,8 @@
 
 Runs one `preflight` process per input and command (`check` on everything, `fix` on every
 image), reads that child's own peak RSS from GNU time (ru_maxrss via wait4), and fails when any peak is
-above the ceiling (300 MB). Inputs: the committed corpus tests/hostile/, the fuzz
-regressions tests/regression/**, and big hazards generated into a temporary directory (a
+above the ceiling (300 MB). Inputs: the committed corpus crates/preflight/tests/data/hostile/, the fuzz
+regressions crates/preflight/tests/data/regression/**, and big hazards generated into a temporary directory (a
 64 MP PNG with a tiny IDAT, a 5 MiB text chunk, a 64 MiB-zeros zip entry, a JPEG whose
 frame header claims 16384x3906 = 64 MP over a tiny scan).
 
@@ -50,7 +50,7 @@ def generated(tmp):
         png_raw(8000, 8000, zlib.compress(b"\0" * 64001 * 4), colour=6, depth=16))
     # The whole 64 MP image of zeros: a real 64 MB-per-plane decode (deflate ~190 KB).
     put("gen_png_64mp_full_zeros.png", png_raw(8000, 8000, zlib.compress(b"\0" * (24001 * 8000), 9)))
-    base = open(os.path.join(ROOT, "tests/hostile/png_text_chunks_1000.png"), "rb").read()
+    base = open(os.path.join(ROOT, "crates/preflight/tests/data/hostile/png_text_chunks_1000.png"), "rb").read()
     put("gen_png_text_5mib.png", base[:33] + png_chunk(b"tEXt", b"k\0" + b"a" * (5 << 20)) + base[33:])
     put("gen_png_ztxt_4gb_bomb.png",
         base[:33] + png_chunk(b"zTXt", b"k\0\0" + deflate_zeros((4 << 20) - 4096)) + base[33:])
@@ -59,7 +59,7 @@ def generated(tmp):
         zf.writestr("zeros.jpg", b"\0" * (64 << 20))
     put("gen_zip_64mib_zeros.zip", b.getvalue())
     # A JPEG header claiming 16384x3906 (64.0 MP) over a few bytes of scan.
-    j = open(os.path.join(ROOT, "tests/hostile/base.jpg"), "rb").read()
+    j = open(os.path.join(ROOT, "crates/preflight/tests/data/hostile/base.jpg"), "rb").read()
     i = j.index(b"\xff\xc0")
     jb = bytearray(j)
     jb[i + 5:i + 9] = struct.pack(">HH", 3906, 16384)
@@ -69,7 +69,7 @@ def generated(tmp):
 
 def inputs(tmp):
     files = []
-    for d in ("tests/hostile", "tests/regression"):
+    for d in ("crates/preflight/tests/data/hostile", "crates/preflight/tests/data/regression"):
         for dirpath, _, names in os.walk(os.path.join(ROOT, d)):
             for n in sorted(names):
                 if n in ("MANIFEST", "README.md") or n.endswith(".py"):

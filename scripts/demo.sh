@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-target/demo}"
 mkdir -p "$out"
-cargo build --release --quiet
+cargo build --release --quiet -p preflight-cli
 bin=target/release/preflight
 set -x
 "$bin" synth --seed 2 --orientation 6 -o "$out/capture.jpg" --truth "$out/capture.truth.json"

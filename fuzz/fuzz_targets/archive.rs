@@ -2,7 +2,7 @@
 //! every entry that is read passes the name check, holds at most the byte cap, and is not
 //! itself an archive; refusals carry `archive_refused` or `input_too_large`.
 #![no_main]
-use kyc_preflight::sources::{read_archive, safe_entry_name};
+use kyc_preflight::internal::{read_archive, safe_entry_name};
 use kyc_preflight::Limits;
 use libfuzzer_sys::fuzz_target;
 

@@ -2,8 +2,7 @@
 //! JPEG APP1 segment and a PNG eXIf chunk and probed. No panic; the effective orientation is
 //! always 1..=8 and the upright size is the stored size, possibly transposed.
 #![no_main]
-use kyc_preflight::orient::Orientation;
-use kyc_preflight::probe::{exif_orientation, probe};
+use kyc_preflight::internal::{exif_orientation, probe, Orientation};
 use kyc_preflight::Limits;
 use libfuzzer_sys::fuzz_target;
 

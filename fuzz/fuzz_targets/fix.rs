@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(lo <= n && n <= hi, "output {n} outside {lo}..={hi}: {json}");
             let out = r.output.as_ref().expect("output described");
             assert_eq!(out.bytes, n, "{json}");
-            let probed = kyc_preflight::probe::probe(jpeg, &policy.limits).expect("output probes");
+            let probed = kyc_preflight::internal::probe(jpeg, &policy.limits).expect("output probes");
             assert!(!probed.truncated && probed.trailing_bytes == 0, "{json}");
             assert!(!probed.has_private_metadata(), "{json}");
         }

@@ -3,10 +3,11 @@
 //! the validator's reader gives the same entry names, the same bytes and the same info.json,
 //! `validate-zip` finds no service code, and assembling again gives identical bytes.
 #![no_main]
-use kyc_preflight::package::{assemble, PackageInput, PackageRequest};
-use kyc_preflight::protocol::{IdInfo, Partner, PartnerParams, Role};
-use kyc_preflight::validate::{check_info, read_zip, ZipLimits};
-use kyc_preflight::{fix, DocumentClass, Policy, Scratch};
+use kyc_preflight::internal::{assemble, check_info, read_zip};
+use kyc_preflight::{
+    fix, DocumentClass, IdInfo, PackageInput, PackageRequest, Partner, PartnerParams, Policy,
+    Role, Scratch, ZipLimits,
+};
 use libfuzzer_sys::fuzz_target;
 
 fn text(bytes: &[u8]) -> String {
@@ -79,7 +80,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let read = read_zip(zip, &ZipLimits::default()).expect("our own zip reads back");
     let info = package.info.as_ref().expect("info.json with the zip");
-    let parsed: kyc_preflight::protocol::InfoJson =
+    let parsed: kyc_preflight::InfoJson =
         serde_json::from_slice(&read.entries[0].data).expect("info.json parses");
     assert_eq!(&parsed, info);
     let checked = check_info(&read);

@@ -1,6 +1,6 @@
 //! `probe` on arbitrary bytes: no panic, and any accepted header is inside the limits.
 #![no_main]
-use kyc_preflight::probe::probe;
+use kyc_preflight::internal::probe;
 use kyc_preflight::Limits;
 use libfuzzer_sys::fuzz_target;
 

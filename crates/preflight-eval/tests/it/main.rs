@@ -1,0 +1,9 @@
+//! The accuracy harness's integration tests, one module per area.
+
+// Helpers shared with the library's tests: the real-data folder.
+#[path = "../../../preflight/tests/it/common.rs"]
+mod common;
+// The harness: every case rendered, checked and scored; counts add up; polygon IoU.
+mod eval;
+// The outline's IoU on grained and patterned surfaces.
+mod outline;

@@ -1,0 +1,92 @@
+#![doc = include_str!("../../../README.md")]
+//!
+//! ## The pipeline
+//!
+//! One module per stage, plain functions over plain data:
+//!
+//! ```text
+//! bytes ─► probe ─► decode ─► orient ─► analysis ─► checks ─► encode
+//!          (header   (pixels,  (EXIF     (≤1024 px   (pure     (size search into
+//!           only,     stored    1..8,     upright     fns →     614,400..10,000,000
+//!           limits)   order)    no copy)  planes)     Findings)  bytes, metadata out)
+//! ```
+//!
+//! An [`Error`] means "could not evaluate"; a [`Finding`] means "evaluated, and here is what
+//! is wrong". Both end up in the one [`Report`].
+
+#![warn(missing_docs)]
+
+mod analysis;
+mod annotate;
+mod batch;
+mod checks;
+mod decode;
+mod document;
+mod encode;
+mod error;
+mod orient;
+mod package;
+mod pipeline;
+mod policy;
+mod probe;
+mod protocol;
+mod report;
+mod sources;
+#[cfg(feature = "turbo")]
+mod turbo;
+mod validate;
+
+#[cfg(test)]
+mod testutil;
+
+pub use batch::{check_all, check_isolated, fix_isolated};
+pub use error::{Error, ErrorKind};
+pub use package::{package, Package, PackageInput, PackageRequest, PackageTimings, PackagedImage};
+pub use pipeline::{check, fix, Fixed, Scratch};
+pub use policy::{DocumentClass, EncodeOptions, Limits, Policy, Thresholds};
+pub use protocol::{
+    now, sign, verify, ApiVersion, Callback, IdInfo, ImageEntry, InfoJson, JobResult,
+    JobStatusResponse, JobStatusResult, MiscInformation, PackageInformation, Partner,
+    PartnerParams, PrepUploadRequest, Role, Signed,
+};
+pub use report::{
+    DocumentMetrics, Edge, EncodeCount, ErrorInfo, Finding, FindingCode, ImageInfo, InputInfo,
+    Margins, Metrics, OutputInfo, Report, Severity, Summary, Verdict,
+};
+pub use sources::{expand, read_file, Source};
+pub use validate::{validate_zip, EntryReport, Validation, ZipFinding, ZipLimits};
+
+/// Internals for the benchmarks, the fuzz targets and the workspace's tools: not part of the
+/// API, may change in any release.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::batch::{isolate, panic_message, run_all};
+    pub use crate::document::{find, DOCUMENT_ASPECTS};
+    pub use crate::orient::Orientation;
+    pub use crate::package::{assemble, hex};
+    pub use crate::pipeline::scores;
+    pub use crate::probe::{exif_orientation, probe, JpegCoding, Probe};
+    pub use crate::sources::{read_archive, safe_entry_name};
+    pub use crate::validate::{check_info, read_zip};
+
+    /// The analysis plane and its measurements.
+    pub mod analysis {
+        pub use crate::analysis::{
+            blur_effect, brightness, build, fraction_at_least, full_mask, glare_fraction,
+            laplacian_variance, mean_luma, quad_mask, Analysis,
+        };
+    }
+    /// The pure-Rust decoder.
+    pub mod decode {
+        pub use crate::decode::{decode, Decoded, Layout};
+    }
+    /// The encoder and its size search.
+    pub mod encode {
+        pub use crate::encode::{encode, fit, Chroma, EncodeScratch, Source};
+    }
+    /// The libjpeg-turbo codec.
+    #[cfg(feature = "turbo")]
+    pub mod turbo {
+        pub use crate::turbo::{check_scale, decode, TurboScratch};
+    }
+}

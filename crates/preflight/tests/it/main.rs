@@ -1,0 +1,22 @@
+//! The library's integration tests, one module per area.
+
+// Helpers: synthetic photos, JPEG encode/decode, the shared real-data folder.
+mod common;
+// Upload fixtures shared with the CLI's tests: zips, one job's inputs, signature vectors.
+mod fixtures;
+// `fix`: the byte window, the size search, keeping pixels when nothing needs changing.
+mod fix;
+// Hostile and broken input: the committed corpus, generated hazards, panic isolation.
+mod hostile;
+// EXIF orientation on real files: every tag comes out upright and tag-free.
+mod orientation;
+// The upload package: info.json against golden files, reproducible zips, duplicates.
+mod package;
+// The service's wire formats: signatures, job status, callbacks, prep-upload.
+mod protocol;
+// Capture-quality checks on generated captures of every kind.
+mod quality;
+// Fuzz crash replays from tests/data/regression/.
+mod regression;
+// `validate_zip` against broken upload zips, one or more per service code.
+mod validate_zip;

@@ -1,0 +1,75 @@
+//! Replays every input under tests/data/regression/<target>/ through that fuzz target's entry
+//! point (no catch_unwind: a panic fails the test). See tests/data/regression/README.md.
+
+use kyc_preflight::internal::{exif_orientation, probe, read_archive};
+use kyc_preflight::{check, fix, Limits, Policy, Scratch};
+use std::path::Path;
+
+// The fix target's input format, the same file the fuzz target compiles.
+#[path = "../../../../fuzz/fuzz_targets/fix_input.rs"]
+mod fix_input;
+use fix_input::make_image;
+
+fn replay(target: &str, mut run: impl FnMut(&[u8])) -> usize {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/regression")
+        .join(target);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return 0;
+    };
+    let mut files: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for f in &files {
+        eprintln!("replaying {}", f.display());
+        run(&std::fs::read(f).unwrap());
+    }
+    files.len()
+}
+
+#[test]
+fn probe_regressions() {
+    replay("probe", |d| {
+        let _ = probe(d, &Limits::default());
+    });
+}
+
+#[test]
+fn exif_regressions() {
+    replay("exif", |d| {
+        let _ = exif_orientation(d);
+    });
+}
+
+#[test]
+fn check_regressions() {
+    let mut policy = Policy::default();
+    policy.limits.max_pixels = 4_000_000;
+    policy.limits.max_side = 4096;
+    let mut scratch = Scratch::new();
+    replay("check", |d| {
+        let _ = check(d, "regression", &policy, &mut scratch);
+    });
+}
+
+#[test]
+fn fix_regressions() {
+    let mut scratch = Scratch::new();
+    replay("fix", |d| {
+        let Some((img, class)) = make_image(d) else {
+            return;
+        };
+        let p = Policy::for_class(class);
+        let f = fix(&img, "regression", &p, &mut scratch);
+        if let Some(j) = &f.jpeg {
+            let (lo, hi) = p.byte_window();
+            assert!((lo..=hi).contains(&(j.len() as u64)));
+        }
+    });
+}
+
+#[test]
+fn archive_regressions() {
+    replay("archive", |d| {
+        let _ = read_archive(d, &Limits::default());
+    });
+}
