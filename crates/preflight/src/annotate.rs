@@ -1,5 +1,5 @@
-//! Annotated pictures for people: the analysis plane with the document outline (green;
-//! sides cut by the frame in red), glare pixels (magenta) and the verdict's worst finding
+//! Annotated pictures for people: the analysis plane with the document outline (green),
+//! glare pixels (magenta) and the verdict's worst finding
 //! drawn as a coloured frame (green pass, amber warn, red reject).
 
 use crate::analysis;

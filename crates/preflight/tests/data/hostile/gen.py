@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Regenerate the committed malformed-input corpus in tests/hostile/ (Pillow + zipfile).
+"""Regenerate the committed malformed-input corpus in crates/preflight/tests/data/hostile/ (Pillow + zipfile).
 
 One file per hazard; MANIFEST lists what `preflight check` must report for each input (an
 archive's entries appear as `archive.zip!entry`). Hazards that need big or many variants
 (truncation at many offsets, a 5 MiB text chunk, 10,001 archive entries) are generated
-inside tests/hostile.rs instead. Run: python3 tests/hostile/gen.py
+inside crates/preflight/tests/it/hostile.rs instead. Run: python3 crates/preflight/tests/data/hostile/gen.py
 """
 import io, os, struct, zipfile, zlib
 from PIL import Image
