@@ -183,10 +183,24 @@ fn gradient_angle(gy: f32, gx: f32) -> f32 {
     t
 }
 
-fn work_plane(a: &Analysis) -> Work {
-    let (aw, ah) = (a.width as usize, a.height as usize);
+/// The work plane's reduction factor and size for an analysis plane.
+fn work_size(a: &Analysis) -> (usize, usize, usize) {
     let factor = (a.width.max(a.height)).div_ceil(WORK_LONG_SIDE).max(1) as usize;
-    let (w, h) = (aw / factor, ah / factor);
+    (
+        factor,
+        a.width as usize / factor,
+        a.height as usize / factor,
+    )
+}
+
+/// The smallest work plane an outline is looked for on (a smaller side cannot hold a
+/// document and its surround; the 3 × 3 filters below also need at least 3 pixels).
+const MIN_WORK_SIDE: usize = 32;
+
+fn work_plane(a: &Analysis) -> Work {
+    let aw = a.width as usize;
+    let (factor, w, h) = work_size(a);
+    debug_assert!(w >= MIN_WORK_SIDE && h >= MIN_WORK_SIDE);
     let mut luma = vec![0f32; w * h];
     let norm = 1.0 / (factor * factor) as f32;
     let mut sums = vec![0u32; w];
@@ -826,11 +840,14 @@ pub const DOCUMENT_ASPECTS: [f64; 2] = [125.0 / 88.0, 85.60 / 53.98];
 
 /// Find the document outline. `aspects` are the long/short ratios to prefer (empty: any).
 pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
-    let work = work_plane(a);
-    let (w, h) = (work.w as f64, work.h as f64);
-    if work.w < 32 || work.h < 32 {
+    // Checked before the plane is built: its filters index ±1 pixel and a plane one or two
+    // pixels wide has no interior (a 1 × 3000 image panicked here).
+    let (_, ww, wh) = work_size(a);
+    if ww < MIN_WORK_SIDE || wh < MIN_WORK_SIDE {
         return None;
     }
+    let work = work_plane(a);
+    let (w, h) = (work.w as f64, work.h as f64);
     let mut lines: Vec<Line> = hough(&work, 36).into_iter().map(|(l, _)| l).collect();
     let borders = [
         Line::new(0.0, 0.0, Some(0)),
@@ -978,6 +995,15 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
             } else {
                 0.0
             };
+            // What the frame shows of a cut document must fit inside a document: with one
+            // side on the border, the side facing it is a whole document side and the
+            // visible depth is at most the other side; with two opposite sides on the
+            // border, the visible length is at most the long side for the depth shown. A
+            // band across the frame (a table edge, a stripe) fits no document.
+            if n_border > 0 && !plausible_cut(&raw, ids.map(|i| lines[i].border.is_some()), aspects)
+            {
+                continue;
+            }
             // A side on the frame border is only believable when the document's neighbouring
             // sides really run up to that border.
             let mut reaches = true;
@@ -1038,25 +1064,45 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
     // Only outlines the region term (at most REGION_WEIGHT) could lift to the top are
     // worth reading it for (dropped before sorting: the same survivors, in the same order).
     let best = candidates.iter().map(|c| c.score).max_by(f64::total_cmp);
-    let floor = best.map_or(0.0, |b| b - REGION_WEIGHT);
+    let floor = best.map_or(0.0, |b| b - REGION_WEIGHT - DOCUMENT_BONUS);
     candidates.retain(|c| c.score >= floor);
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
     candidates.truncate(RERANK);
     let grid = ColourGrid::new(a, work.to_image / f64::from(a.scale));
+    let ink = Ink::new(&work);
     let Candidate {
         ids,
         corners: raw,
         supports,
         ..
-    } = candidates
-        .into_iter()
-        .map(|c| {
-            let real = c.ids.map(|i| lines[i].border.is_none());
-            let sep = grid.region(&c.corners, real);
-            (c.score + REGION_WEIGHT * sep, c)
-        })
-        .max_by(|x, y| x.0.total_cmp(&y.0))
-        .map(|(_, c)| c)?;
+    } = {
+        let mut ranked: Vec<(f64, f64, Candidate)> = candidates
+            .into_iter()
+            .map(|c| {
+                let real = c.ids.map(|i| lines[i].border.is_none());
+                let sep = grid.region(&c.corners, real);
+                let content = ink.content(&c.corners);
+                let nb = real.iter().filter(|r| !**r).count();
+                // A closed outline with an ID's shape and print inside is the strongest
+                // evidence there is; a cut outline rests on the frame border and must beat it.
+                let bonus = if nb == 0
+                    && content >= DOCUMENT_INK
+                    && aspect_off(&c.corners, aspects) <= DOCUMENT_ASPECT_TOLERANCE
+                {
+                    DOCUMENT_BONUS
+                } else {
+                    0.0
+                };
+                (
+                    c.score + REGION_WEIGHT * sep - INK_WEIGHT * (1.0 - content) + bonus,
+                    content,
+                    c,
+                )
+            })
+            .collect();
+        ranked.sort_by(|x, y| y.0.total_cmp(&x.0));
+        ranked.into_iter().next().map(|(_, _, c)| c)?
+    };
     // Refit each real side, then intersect neighbouring sides again.
     let refined: Vec<Line> = (0..4)
         .map(|k| refit(&work, &lines[ids[k]], raw[k], raw[(k + 1) % 4]))
@@ -1086,6 +1132,18 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
         }
     }
     let to_img = |p: (f64, f64)| [(p.0 + 0.5) * scale, (p.1 + 0.5) * scale];
+    // A corner beyond the frame is a cut side too, though no side lies on the border (the
+    // quad leaves the frame across a corner): 0.2 % of the frame is past rounding.
+    let (fw, fh) = (
+        f64::from(a.width) * f64::from(a.scale),
+        f64::from(a.height) * f64::from(a.scale),
+    );
+    for p in ordered.map(to_img) {
+        cut[0] |= p[0] < -0.002 * fw;
+        cut[1] |= p[1] < -0.002 * fh;
+        cut[2] |= p[0] > fw * 1.002;
+        cut[3] |= p[1] > fh * 1.002;
+    }
     Some(Outline {
         quad: [
             to_img(ordered[0]),
@@ -1099,8 +1157,50 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
     })
 }
 
-/// How many of the best edge-scored outlines the region cue re-ranks.
-const RERANK: usize = 256;
+/// Whether a quad with sides on the frame border (`border[k]` for side k, which runs from
+/// corner k to k + 1) can be the visible part of a document of one of `aspects` (any
+/// aspect up to the largest, with 15 % tolerance for perspective). Corner cuts (two
+/// adjacent border sides) show two partial sides and are always plausible.
+fn plausible_cut(q: &[(f64, f64); 4], border: [bool; 4], aspects: &[f64]) -> bool {
+    let max_aspect = aspects.iter().copied().fold(DOCUMENT_ASPECTS[1], f64::max) * 1.15;
+    let len = |k: usize| dist(q[k], q[(k + 1) % 4]);
+    let on: Vec<usize> = (0..4).filter(|&k| border[k]).collect();
+    match on.as_slice() {
+        [b] => {
+            let whole = len((b + 2) % 4);
+            let depth = (len((b + 1) % 4) + len((b + 3) % 4)) / 2.0;
+            depth <= max_aspect * whole
+        }
+        [b1, b2] if b2 - b1 == 2 => {
+            let visible = (len((b1 + 1) % 4) + len((b1 + 3) % 4)) / 2.0;
+            let depth = (len(*b1) + len(*b2)) / 2.0;
+            visible <= max_aspect * depth
+        }
+        _ => true,
+    }
+}
+
+/// How far (|ln| of the ratio) a quad's long/short ratio is from the nearest of `aspects`
+/// (infinite when there are none).
+fn aspect_off(q: &[(f64, f64); 4], aspects: &[f64]) -> f64 {
+    let s1 = (dist(q[0], q[1]) + dist(q[2], q[3])) / 2.0;
+    let s2 = (dist(q[1], q[2]) + dist(q[3], q[0])) / 2.0;
+    let ratio = s1.max(s2) / s1.min(s2).max(1e-9);
+    aspects
+        .iter()
+        .map(|t| (ratio / t).ln().abs())
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// How many of the best edge-scored outlines the region and content cues re-rank.
+const RERANK: usize = 1024;
+/// Weight of the blank share of a quad (1 − the content cue) against the edge score.
+const INK_WEIGHT: f64 = 2.0;
+/// What a closed outline earns when it has a document's shape (within
+/// `DOCUMENT_ASPECT_TOLERANCE`, |ln| of the ratio) and print over `DOCUMENT_INK` of it.
+const DOCUMENT_BONUS: f64 = 1.0;
+const DOCUMENT_ASPECT_TOLERANCE: f64 = 0.08;
+const DOCUMENT_INK: f64 = 0.7;
 /// Weight of the region separation (0..1) against the edge score.
 const REGION_WEIGHT: f64 = 1.5;
 /// Weight of the outside-strip penalty inside the region cue.
@@ -1243,6 +1343,93 @@ impl ColourGrid {
             worst = worst.min(like);
         }
         separation - STRIP_WEIGHT * (1.0 - worst)
+    }
+}
+
+/// Printed content inside a quad, from the work plane's edge pixels: a document is covered
+/// with print (text lines, a portrait, patterns, the MRZ) nearly everywhere, while a sheet
+/// of paper, a tray or a book page under the card is mostly blank around it, and a stripe
+/// or a dark band has no print inside at all.
+struct Ink {
+    w: usize,
+    h: usize,
+    /// Summed-area table of edge pixels, `(w + 1) × (h + 1)`.
+    sums: Vec<u32>,
+}
+
+/// Samples per quad side for the content cue (an 8 × 8 grid in the quad's own coordinates,
+/// inset by half a cell).
+const INK_GRID: usize = 8;
+/// A cell holds print when at least this fraction of its pixels are edge pixels (one short
+/// word of thin edges in a cell of a few hundred pixels; sensor noise on paper stays below).
+const INK_DENSITY: f64 = 0.02;
+
+impl Ink {
+    fn new(work: &Work) -> Self {
+        let (w, h) = (work.w, work.h);
+        let mut sums = vec![0u32; (w + 1) * (h + 1)];
+        for y in 0..h {
+            let mut run = 0u32;
+            for x in 0..w {
+                run += u32::from(work.edge[y * w + x]);
+                sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + run;
+            }
+        }
+        Ink { w, h, sums }
+    }
+
+    /// Edge pixels in the box `[x0, x1) × [y0, y1)`, clipped to the plane, and its area.
+    fn count(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> (u32, u32) {
+        let clip = |v: f64, n: usize| v.clamp(0.0, n as f64) as usize;
+        let (x0, x1) = (clip(x0, self.w), clip(x1, self.w));
+        let (y0, y1) = (clip(y0, self.h), clip(y1, self.h));
+        if x1 <= x0 || y1 <= y0 {
+            return (0, 0);
+        }
+        let s = |x: usize, y: usize| self.sums[y * (self.w + 1) + x];
+        let n = s(x1, y1) + s(x0, y0) - s(x0, y1) - s(x1, y0);
+        (n, ((x1 - x0) * (y1 - y0)) as u32)
+    }
+
+    /// The fraction of the quad's in-frame cells that hold print (0..1; 1 when no cell is
+    /// in frame, so the cue is neutral).
+    fn content(&self, q: &[(f64, f64); 4]) -> f64 {
+        let g = INK_GRID as f64;
+        // Half a cell: a quarter of the mean side over the grid size.
+        let half_x = (dist(q[0], q[1]) + dist(q[3], q[2])) / (4.0 * g);
+        let half_y = (dist(q[1], q[2]) + dist(q[0], q[3])) / (4.0 * g);
+        let r = half_x.min(half_y).max(1.0);
+        let (mut cells, mut inked) = (0u32, 0u32);
+        for i in 0..INK_GRID {
+            let v = (i as f64 + 0.5) / g;
+            for j in 0..INK_GRID {
+                let u = (j as f64 + 0.5) / g;
+                // Bilinear point in the quad (corner 0 at u = v = 0, corner 1 at u = 1).
+                let top = (
+                    q[0].0 + (q[1].0 - q[0].0) * u,
+                    q[0].1 + (q[1].1 - q[0].1) * u,
+                );
+                let bot = (
+                    q[3].0 + (q[2].0 - q[3].0) * u,
+                    q[3].1 + (q[2].1 - q[3].1) * u,
+                );
+                let (x, y) = (top.0 + (bot.0 - top.0) * v, top.1 + (bot.1 - top.1) * v);
+                if x < 0.0 || y < 0.0 || x >= self.w as f64 || y >= self.h as f64 {
+                    continue;
+                }
+                let (n, area) = self.count(x - r, y - r, x + r, y + r);
+                if area == 0 {
+                    continue;
+                }
+                cells += 1;
+                inked += u32::from(f64::from(n) >= INK_DENSITY * f64::from(area));
+            }
+        }
+        if cells == 0 {
+            1.0
+        } else {
+            f64::from(inked) / f64::from(cells)
+        }
     }
 }
 
