@@ -288,6 +288,21 @@ pub struct EvalArgs {
     /// DIR/faces/labels.csv (e.g. ../shared/data); skipped with a reason when absent.
     #[arg(long, value_name = "DIR")]
     pub real: Option<PathBuf>,
+    /// Also score a labelled folder's labels.csv (the real-photo, second-renderer or
+    /// documents layout of ../shared/data; repeatable). `--real DIR` adds every labelled
+    /// set found under DIR.
+    #[arg(long, value_name = "LABELS.csv")]
+    pub labels: Vec<PathBuf>,
+    /// Rows of the labelled sets to score: all, tune (two groups in three) or check (the
+    /// held-out third).
+    #[arg(long, default_value = "all", value_parser = ["all", "tune", "check"])]
+    pub split: String,
+    /// Score only the labelled sets (no synthetic seeds).
+    #[arg(long)]
+    pub labels_only: bool,
+    /// Write an annotated PNG of every labelled image the checks got wrong here.
+    #[arg(long, value_name = "DIR")]
+    pub annotate: Option<PathBuf>,
     /// Also write the Markdown report here.
     #[arg(long, value_name = "OUT.md")]
     pub markdown: Option<PathBuf>,

@@ -18,6 +18,8 @@
 //! `metrics.document.quad`), so it depends only on the report contract of SPEC §4, not on
 //! the Rust types behind it.
 
+pub mod labels;
+
 use kyc_preflight::{FindingCode, Policy, Report};
 use preflight_synth::{self as synth, Background, DocKind, Strength, SynthSpec, Truth, Variant};
 use rayon::prelude::*;

@@ -45,6 +45,11 @@ pub struct Outline {
     pub support: f64,
     /// Number of sides that are real document edges (not frame borders).
     pub real_sides: u32,
+    /// The outline's ranking score (edge, region and print cues), and the best other
+    /// candidate's: the margin says how clear the choice was.
+    pub score: f64,
+    /// The runner-up's score, when there was another candidate.
+    pub runner_up: Option<f64>,
 }
 
 /// A line `x·cos θ + y·sin θ = r` on the work plane.
@@ -1070,13 +1075,14 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
     candidates.truncate(RERANK);
     let grid = ColourGrid::new(a, work.to_image / f64::from(a.scale));
     let ink = Ink::new(&work);
+    let (score, runner_up);
     let Candidate {
         ids,
         corners: raw,
         supports,
         ..
     } = {
-        let mut ranked: Vec<(f64, f64, Candidate)> = candidates
+        let mut ranked: Vec<Ranked> = candidates
             .into_iter()
             .map(|c| {
                 let real = c.ids.map(|i| lines[i].border.is_none());
@@ -1085,23 +1091,51 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                 let nb = real.iter().filter(|r| !**r).count();
                 // A closed outline with an ID's shape and print inside is the strongest
                 // evidence there is; a cut outline rests on the frame border and must beat it.
-                let bonus = if nb == 0
+                let shaped = nb == 0
                     && content >= DOCUMENT_INK
-                    && aspect_off(&c.corners, aspects) <= DOCUMENT_ASPECT_TOLERANCE
-                {
-                    DOCUMENT_BONUS
-                } else {
-                    0.0
-                };
-                (
-                    c.score + REGION_WEIGHT * sep - INK_WEIGHT * (1.0 - content) + bonus,
-                    content,
+                    && aspect_off(&c.corners, aspects) <= DOCUMENT_ASPECT_TOLERANCE;
+                Ranked {
+                    total: c.score + REGION_WEIGHT * sep - INK_WEIGHT * (1.0 - content),
+                    edge: c.score,
+                    sep,
+                    shaped,
                     c,
-                )
+                }
             })
             .collect();
-        ranked.sort_by(|x, y| y.0.total_cmp(&x.0));
-        ranked.into_iter().next().map(|(_, _, c)| c)?
+        // The bonus goes to a shaped outline unless another outline is clearly better on
+        // both physical cues at once, stronger edges and a stronger colour step to its
+        // surroundings: a patch of a patterned table or cloth has print-like edges and a
+        // card's shape, but the real document beside it (even cut by the frame) stands out.
+        let dominated = |r: &Ranked, all: &[Ranked]| {
+            all.iter().any(|o| {
+                o.edge >= r.edge + DOMINANCE_EDGE && o.sep >= r.sep + DOMINANCE_SEPARATION
+            })
+        };
+        // Nor when it hugs the frame: a whole document seen with background around it is
+        // what the bonus rewards; an outline within `DOCUMENT_MARGIN` of the frame is as
+        // likely a block of a document that fills the frame (a tight crop) or the frame's
+        // own edge.
+        let (mx, my) = (DOCUMENT_MARGIN * w, DOCUMENT_MARGIN * h);
+        let hugs_frame = |r: &Ranked| {
+            r.c.corners
+                .iter()
+                .any(|&(x, y)| x < mx || y < my || x > w - 1.0 - mx || y > h - 1.0 - my)
+        };
+        let bonus: Vec<bool> = ranked
+            .iter()
+            .map(|r| r.shaped && !hugs_frame(r) && !dominated(r, &ranked))
+            .collect();
+        for (r, b) in ranked.iter_mut().zip(bonus) {
+            if b {
+                r.total += DOCUMENT_BONUS;
+            }
+        }
+        ranked.sort_by(|x, y| y.total.total_cmp(&x.total));
+        runner_up = ranked.get(1).map(|r| r.total);
+        let best = ranked.into_iter().next()?;
+        score = best.total;
+        best.c
     };
     // Refit each real side, then intersect neighbouring sides again.
     let refined: Vec<Line> = (0..4)
@@ -1154,6 +1188,8 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
         cut,
         support: sum / f64::from(real_sides.max(1)),
         real_sides,
+        score,
+        runner_up,
     })
 }
 
@@ -1192,6 +1228,16 @@ fn aspect_off(q: &[(f64, f64); 4], aspects: &[f64]) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// A re-ranked outline: its total score, the cues behind it, whether it has a document's
+/// shape and print.
+struct Ranked {
+    total: f64,
+    edge: f64,
+    sep: f64,
+    shaped: bool,
+    c: Candidate,
+}
+
 /// How many of the best edge-scored outlines the region and content cues re-rank.
 const RERANK: usize = 1024;
 /// Weight of the blank share of a quad (1 − the content cue) against the edge score.
@@ -1200,6 +1246,13 @@ const INK_WEIGHT: f64 = 2.0;
 /// `DOCUMENT_ASPECT_TOLERANCE`, |ln| of the ratio) and print over `DOCUMENT_INK` of it.
 const DOCUMENT_BONUS: f64 = 1.0;
 const DOCUMENT_ASPECT_TOLERANCE: f64 = 0.08;
+/// An outline is clearly better than another when its edge score is this much higher and
+/// its region separation (0..1) this much higher too.
+const DOMINANCE_EDGE: f64 = 0.2;
+const DOMINANCE_SEPARATION: f64 = 0.5;
+/// A closed outline nearer the frame than this share of the frame's width (height) earns
+/// no bonus.
+const DOCUMENT_MARGIN: f64 = 0.02;
 const DOCUMENT_INK: f64 = 0.7;
 /// Weight of the region separation (0..1) against the edge score.
 const REGION_WEIGHT: f64 = 1.5;

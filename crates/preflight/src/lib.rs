@@ -50,7 +50,8 @@ pub use protocol::{
     PartnerParams, PrepUploadRequest, Role, Signed,
 };
 pub use report::{
-    DocumentMetrics, Edge, EncodeCount, ErrorInfo, Finding, FindingCode, ImageInfo, InputInfo,
+    DocumentMetrics, Edge, EncodeCount, ErrorInfo, Finding, FindingCode, GlareSpot, ImageInfo,
+    InputInfo,
     Margins, Metrics, OutputInfo, Report, Severity, Summary, Verdict,
 };
 pub use sources::{expand, read_file, Source};
@@ -60,6 +61,7 @@ pub use validate::{validate_zip, EntryReport, Validation, ZipFinding, ZipLimits}
 /// API, may change in any release.
 #[doc(hidden)]
 pub mod internal {
+    pub use crate::annotate::annotate;
     pub use crate::batch::{isolate, panic_message, run_all};
     pub use crate::document::{find, DOCUMENT_ASPECTS};
     pub use crate::orient::Orientation;
@@ -72,7 +74,7 @@ pub mod internal {
     /// The analysis plane and its measurements.
     pub mod analysis {
         pub use crate::analysis::{
-            blur_effect, brightness, build, fraction_at_least, full_mask, glare_fraction,
+            blur_effect, brightness, build, fraction_at_least, full_mask, glare, glare_fraction,
             laplacian_variance, mean_luma, quad_mask, Analysis,
         };
     }

@@ -13,8 +13,8 @@ use crate::orient::Orientation;
 use crate::policy::Policy;
 use crate::probe::{self, Format, JpegCoding, Probe};
 use crate::report::{
-    DocumentMetrics, Finding, FindingCode, ImageInfo, InputInfo, Margins, Metrics, OutputInfo,
-    Report, Severity,
+    DocumentMetrics, Finding, FindingCode, GlareSpot, ImageInfo, InputInfo, Margins, Metrics,
+    OutputInfo, Report, Severity,
 };
 use std::time::Instant;
 
@@ -433,6 +433,8 @@ pub fn scores(
                     bottom: round4(((h - max(ys)) / h).max(0.0)),
                 },
                 support: round4(o.support),
+                score: round4(o.score),
+                runner_up_score: o.runner_up.map(round4),
             });
             (analysis::quad_mask(plane, &o.quad, 0.04), o.cut, surround)
         }
@@ -441,12 +443,24 @@ pub fn scores(
     let t = &policy.thresholds;
     metrics.brightness = Some(round2(analysis::mean_luma(plane, &region)));
     metrics.overexposed_fraction = Some(round4(analysis::fraction_at_least(plane, &region, 250)));
+    metrics.ink_luma = Some(analysis::luma_percentile(plane, &region, 0.05));
     if metrics.document.is_some() {
-        metrics.glare_fraction = Some(round4(analysis::glare_fraction(
-            plane,
-            &region,
-            t.glare_luma,
-        )));
+        let g = analysis::glare(plane, &region, t.glare_luma);
+        metrics.glare_fraction = Some(round4(g.fraction));
+        metrics.paper_white = Some(g.paper_white);
+        metrics.glare_spot = g.largest_box.map(|(x0, y0, x1, y1)| {
+            let to_image = |v: u32, max: u32| ((v as f32 * plane.scale).round() as u32).min(max);
+            GlareSpot {
+                fraction: round4(g.largest),
+                halo: round2(g.largest_halo),
+                bbox: [
+                    to_image(x0, uw),
+                    to_image(y0, uh),
+                    to_image(x1, uw),
+                    to_image(y1, uh),
+                ],
+            }
+        });
     }
     metrics.blur_effect = Some(round4(analysis::blur_effect(plane, &region)));
     (metrics, cut, surround)

@@ -217,6 +217,13 @@ pub struct DocumentMetrics {
     pub margins: Margins,
     /// Mean edge support of the detected sides (0..1): how sure the outline is.
     pub support: f64,
+    /// The outline's ranking score among the candidate outlines (edge, region and print
+    /// cues, plus the bonus for a whole document's shape and print).
+    pub score: f64,
+    /// The best other candidate's score: `score - runner_up_score` is the margin of the
+    /// choice (small: two outlines were nearly as likely).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_up_score: Option<f64>,
 }
 
 /// Scores measured on the analysis plane. Every score is reported, not only pass/fail.
@@ -230,9 +237,17 @@ pub struct Metrics {
     /// region, 0 (sharp) .. 1 (flat), independent of contrast and of the photo's resolution.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blur_effect: Option<f64>,
-    /// Fraction of the document's pixels that are saturated glare.
+    /// Fraction of the document covered by glare spots: compact, clipped highlights brighter
+    /// than the document's own paper white (white print and pale patterns are not glare).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub glare_fraction: Option<f64>,
+    /// The largest glare spot, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub glare_spot: Option<GlareSpot>,
+    /// The document's paper white (75th luma percentile of the document), the level glare
+    /// must outshine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paper_white: Option<u8>,
     /// Mean luma (0..255) of the document (or the frame when none was found).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brightness: Option<f64>,
@@ -242,12 +257,30 @@ pub struct Metrics {
     /// Fraction of the document (or frame) at luma ≥ 250.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overexposed_fraction: Option<f64>,
+    /// The darkest print's luma (5th percentile of the document, or the frame): near black
+    /// when the exposure holds the ink, lifted toward white when the exposure washes it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ink_luma: Option<u8>,
     /// The document outline, when found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<DocumentMetrics>,
     /// Long side of the analysis plane the scores were measured on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis_long_side: Option<u32>,
+}
+
+/// One glare spot: its share of the document and its bounding box in upright image pixels
+/// (`[x0, y0, x1, y1]`, end exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GlareSpot {
+    /// Area as a fraction of the document.
+    pub fraction: f64,
+    /// How much the paper around it is lit by it, 0 (a hard edge, like white print) .. 1
+    /// (as bright as the spot): reflections fade out softly.
+    pub halo: f64,
+    /// Bounding box, upright image pixels.
+    #[serde(rename = "box")]
+    pub bbox: [u32; 4],
 }
 
 /// How many encodes the size search spent.

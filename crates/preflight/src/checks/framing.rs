@@ -35,7 +35,10 @@ pub fn check(f: &Framing<'_>, policy: &Policy) -> Vec<Finding> {
         .any(|a| (frame_aspect / a).ln().abs() < 0.05);
     let Some(doc) = f.document else {
         if frame_is_document_shaped {
-            out.push(tight(None, t.tight_margin));
+            out.push(tight(
+                "no outline, and the picture has a document's shape".into(),
+                None,
+            ));
         } else {
             out.push(Finding::new(
                 FindingCode::DocumentNotFound,
@@ -54,9 +57,30 @@ pub fn check(f: &Framing<'_>, policy: &Policy) -> Vec<Finding> {
     let max_margin = m.left.max(m.top).max(m.right).max(m.bottom);
     // A frame shaped like a document (a scan or a crop to the card) whose outline runs into
     // the border or fills most of it is the document itself, cropped edge to edge.
-    let cropped_to_document = frame_is_document_shaped && (!edges.is_empty() || doc.coverage > 0.6);
-    if edges.len() >= 3 || max_margin < t.tight_margin || cropped_to_document {
-        out.push(tight(Some(max_margin), t.tight_margin));
+    let cropped_to_document =
+        frame_is_document_shaped && (!edges.is_empty() || doc.coverage > TIGHT_FILL);
+    if max_margin < t.tight_margin {
+        out.push(tight(
+            format!(
+                "every margin is below {:.0} % of the frame (the widest is {:.1} %)",
+                t.tight_margin * 100.0,
+                max_margin * 100.0
+            ),
+            Some((max_margin, t.tight_margin)),
+        ));
+    } else if edges.len() >= 3 {
+        out.push(tight(
+            format!("the document runs across {} edges of the frame", edges.len()),
+            None,
+        ));
+    } else if cropped_to_document {
+        out.push(tight(
+            format!(
+                "the picture has the document's shape and the document fills {:.0} % of it",
+                doc.coverage * 100.0
+            ),
+            Some((doc.coverage, TIGHT_FILL)),
+        ));
     } else if !edges.is_empty() {
         let names: Vec<&str> = edges
             .iter()
@@ -125,14 +149,22 @@ pub fn check(f: &Framing<'_>, policy: &Policy) -> Vec<Finding> {
     out
 }
 
-fn tight(max_margin: Option<f64>, threshold: f64) -> Finding {
+/// A document-shaped frame whose outline covers more than this share is a crop to the
+/// document.
+const TIGHT_FILL: f64 = 0.6;
+
+/// `tightly_cropped`, saying which rule fired; `measured` and `threshold` are that rule's
+/// (the margin fires below its threshold, the fill above it).
+fn tight(why: String, measured: Option<(f64, f64)>) -> Finding {
     let f = Finding::new(
         FindingCode::TightlyCropped,
         Severity::Reject,
-        "the document fills the picture edge to edge: leave a little background so all four edges show",
+        format!(
+            "the document fills the picture edge to edge ({why}): leave a little background so all four edges show"
+        ),
     );
-    match max_margin {
-        Some(m) => f.measured(m, threshold),
+    match measured {
+        Some((m, t)) => f.measured(m, t),
         None => f,
     }
 }

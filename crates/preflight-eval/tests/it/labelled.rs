@@ -1,0 +1,81 @@
+//! The checks on labelled captures the project did not make (`../shared/data`): real phone
+//! photos, a second renderer's captures and flat specimen scans. Each test skips with a
+//! printed reason when the data is absent. The bounds are the measured numbers of
+//! docs/accuracy.md with little slack, so a regression fails here first.
+
+use crate::common::shared_data;
+use preflight_eval::labels::{self, LabelledSet, Split};
+
+fn set(rel: &str) -> Option<LabelledSet> {
+    let path = shared_data()?.join(rel);
+    if !path.is_file() {
+        eprintln!("skipped: {} is absent", path.display());
+        return None;
+    }
+    Some(labels::run(&path, Split::All, "default", 0).expect("labels read"))
+}
+
+fn check<'a>(s: &'a LabelledSet, code: &str) -> &'a labels::CheckRow {
+    s.checks
+        .iter()
+        .find(|c| c.check == code)
+        .unwrap_or_else(|| panic!("{code} not scored"))
+}
+
+fn has(row: &labels::Row, code: &str) -> bool {
+    row.observed.has(code)
+}
+
+#[test]
+fn second_renderer_glare_is_found_and_pale_patterns_and_white_text_are_not_glare() {
+    let Some(s) = set("synth_v2_dev/labels.csv") else {
+        return;
+    };
+    let glare = check(&s, "glare");
+    assert!(glare.tp >= 6 && glare.fn_ == 0, "{glare:?}");
+    assert_eq!(glare.fp, 0, "glare on a capture without: {glare:?}");
+    // Cut-off is never claimed on a capture that is whole.
+    assert_eq!(check(&s, "document_cut_off").fp, 0);
+    // Quads where the document lies in the frame.
+    assert!(s.iou.median.unwrap() >= 0.97, "{:?}", s.iou);
+    assert!(s.iou.p10.unwrap() >= 0.85, "{:?}", s.iou);
+}
+
+#[test]
+fn flat_specimen_scans_are_not_glare_or_overexposed() {
+    let Some(s) = set("documents/labels.csv") else {
+        return;
+    };
+    let flagged: Vec<&str> = s
+        .rows
+        .iter()
+        .filter(|r| has(r, "glare") || has(r, "overexposed"))
+        .map(|r| r.file.as_str())
+        .collect();
+    assert!(flagged.is_empty(), "{flagged:?}");
+}
+
+#[test]
+fn real_photos_good_frames_are_rarely_rejected_and_glare_follows_the_document() {
+    let Some(s) = set("photos/dlc2021_dev/labels.csv") else {
+        return;
+    };
+    assert!(s.good >= 140, "{} good frames", s.good);
+    // Measured: 14 of 149 (9.4 %); the baseline rejected 61.
+    assert!(
+        s.good_rejected * 100 <= 11 * s.good,
+        "{} of {} good frames rejected: {:?}",
+        s.good_rejected,
+        s.good,
+        s.good_reject_codes
+    );
+    // The paper is matte: where the document was found right, nothing is glare.
+    let glare: Vec<&str> = s
+        .rows
+        .iter()
+        .filter(|r| r.iou.is_some_and(|v| v >= 0.9) && has(r, "glare"))
+        .map(|r| r.file.as_str())
+        .collect();
+    assert!(glare.is_empty(), "{glare:?}");
+    assert!(s.iou.median.unwrap() >= 0.97, "{:?}", s.iou);
+}
