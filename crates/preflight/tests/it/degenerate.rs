@@ -65,7 +65,7 @@ const SIZES: &[(u32, u32)] = &[
 const OVER: &[(u32, u32)] = &[(1, 16385), (16385, 1), (16385, 2)];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Format {
+pub enum Format {
     PngRgb,
     PngGrey,
     Jpeg420,
@@ -74,7 +74,7 @@ enum Format {
     JpegRotated,
 }
 
-const FORMATS: [Format; 5] = [
+pub const FORMATS: [Format; 5] = [
     Format::PngRgb,
     Format::PngGrey,
     Format::Jpeg420,
@@ -82,7 +82,7 @@ const FORMATS: [Format; 5] = [
     Format::JpegRotated,
 ];
 
-const CLASSES: [DocumentClass; 4] = [
+pub const CLASSES: [DocumentClass; 4] = [
     DocumentClass::IdCard,
     DocumentClass::Passport,
     DocumentClass::Selfie,
@@ -120,35 +120,56 @@ fn pixels(w: u32, h: u32, channels: usize, seed: u64) -> Vec<u8> {
     out
 }
 
+impl Format {
+    pub fn channels(self) -> usize {
+        match self {
+            Format::PngGrey | Format::JpegGrey => 1,
+            _ => 3,
+        }
+    }
+}
+
+/// The card-like picture of upright size `w × h` in `format`.
 fn encode(format: Format, w: u32, h: u32, seed: u64) -> Vec<u8> {
+    let (sw, sh) = stored_size(format, w, h);
+    encode_pixels(format, w, h, &pixels(sw, sh, format.channels(), seed))
+}
+
+/// The size stored in the file: `JpegRotated` is stored `h × w` so that it shows `w × h`.
+fn stored_size(format: Format, w: u32, h: u32) -> (u32, u32) {
+    if format == Format::JpegRotated {
+        (h, w)
+    } else {
+        (w, h)
+    }
+}
+
+/// Encode `pixels` (stored order, `format.channels()` per pixel) as an image that shows
+/// `w × h` upright. Also used by the property tests.
+pub fn encode_pixels(format: Format, w: u32, h: u32, pixels: &[u8]) -> Vec<u8> {
     use image::ImageEncoder;
+    let (sw, sh) = stored_size(format, w, h);
     let mut out = Vec::new();
     match format {
         Format::PngRgb | Format::PngGrey => {
-            let (channels, ct) = if format == Format::PngRgb {
-                (3, image::ExtendedColorType::Rgb8)
+            let ct = if format == Format::PngRgb {
+                image::ExtendedColorType::Rgb8
             } else {
-                (1, image::ExtendedColorType::L8)
+                image::ExtendedColorType::L8
             };
             image::codecs::png::PngEncoder::new(&mut out)
-                .write_image(&pixels(w, h, channels, seed), w, h, ct)
+                .write_image(pixels, sw, sh, ct)
                 .expect("png encodes");
         }
         Format::Jpeg420 | Format::JpegGrey | Format::JpegRotated => {
-            // Rotated: stored h×w, shown w×h.
-            let (sw, sh) = if format == Format::JpegRotated {
-                (h, w)
+            let ct = if format == Format::JpegGrey {
+                jpeg_encoder::ColorType::Luma
             } else {
-                (w, h)
-            };
-            let (channels, ct) = if format == Format::JpegGrey {
-                (1, jpeg_encoder::ColorType::Luma)
-            } else {
-                (3, jpeg_encoder::ColorType::Rgb)
+                jpeg_encoder::ColorType::Rgb
             };
             let mut e = jpeg_encoder::Encoder::new(&mut out, 85);
             e.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
-            e.encode(&pixels(sw, sh, channels, seed), sw as u16, sh as u16, ct)
+            e.encode(pixels, sw as u16, sh as u16, ct)
                 .expect("jpeg encodes");
             if format == Format::JpegRotated {
                 out = with_exif(&out, 6);
@@ -198,8 +219,15 @@ fn has_reject(r: &Report, code: FindingCode) -> bool {
         .any(|f: &Finding| f.code == code && f.severity == Severity::Reject)
 }
 
-/// What a report for a legal degenerate image of upright size `w × h` must say.
-fn check_report(label: &str, r: &Report, (w, h): (u32, u32), class: DocumentClass) -> Vec<String> {
+/// What any report for a legal image of upright size `w × h` must say: evaluated (not an
+/// error), the upright size, the metrics, `resolution_too_low` exactly when the long side is
+/// below the class minimum.
+pub fn report_is_sound(
+    label: &str,
+    r: &Report,
+    (w, h): (u32, u32),
+    class: DocumentClass,
+) -> Vec<String> {
     let mut bad = Vec::new();
     let json = serde_json::to_string(r).expect("report serialises");
     if r.verdict == Verdict::Error {
@@ -221,36 +249,50 @@ fn check_report(label: &str, r: &Report, (w, h): (u32, u32), class: DocumentClas
         low == r.has(FindingCode::ResolutionTooLow),
         ("resolution_too_low", low, &json),
     );
-    if class.is_document() {
-        // Too few pixels, or a strip no document outline fits in (`document_not_found` is a
-        // warning). Where the work plane is big enough for the finder to run (2048×128), an
-        // outline it reports is either cut by the frame (its corners may then lie beyond it)
-        // or lies inside the frame.
-        let document = r.metrics.as_ref().and_then(|m| m.document.as_ref());
-        let explained = has_reject(r, FindingCode::ResolutionTooLow)
-            || r.has(FindingCode::DocumentNotFound)
-            || (document.is_some() && has_reject(r, FindingCode::DocumentCutOff))
-            || document.is_some_and(|d| {
-                let inside = d.quad.iter().all(|&[x, y]| {
-                    (-0.5..=f64::from(w) + 0.5).contains(&x)
-                        && (-0.5..=f64::from(h) + 0.5).contains(&y)
-                });
-                inside && d.coverage > 0.0 && d.coverage <= 1.0
+    bad
+}
+
+/// A document class on one of the grid's images: too few pixels, or a strip no document
+/// outline fits in (`document_not_found` is a warning). Where the work plane is big enough
+/// for the finder to run (2048×128), an outline it reports is either cut by the frame (its
+/// corners may then lie beyond it) or lies inside the frame.
+fn document_is_explained(label: &str, r: &Report, (w, h): (u32, u32)) -> Vec<String> {
+    let mut bad = Vec::new();
+    let document = r.metrics.as_ref().and_then(|m| m.document.as_ref());
+    let explained = has_reject(r, FindingCode::ResolutionTooLow)
+        || r.has(FindingCode::DocumentNotFound)
+        || (document.is_some() && has_reject(r, FindingCode::DocumentCutOff))
+        || document.is_some_and(|d| {
+            let inside = d.quad.iter().all(|&[x, y]| {
+                (-0.5..=f64::from(w) + 0.5).contains(&x) && (-0.5..=f64::from(h) + 0.5).contains(&y)
             });
-        expect(label, &mut bad, explained, &json);
+            inside && d.coverage > 0.0 && d.coverage <= 1.0
+        });
+    let json = serde_json::to_string(r).expect("report serialises");
+    expect(label, &mut bad, explained, &json);
+    bad
+}
+
+/// `report_is_sound`, and for a document class `document_is_explained`.
+fn check_report(label: &str, r: &Report, size: (u32, u32), class: DocumentClass) -> Vec<String> {
+    let mut bad = report_is_sound(label, r, size, class);
+    if bad.is_empty() && class.is_document() {
+        bad.extend(document_is_explained(label, r, size));
     }
     bad
 }
 
-/// What `fix` must give for a legal degenerate image.
-fn fix_outcome(
+/// What any `fix` of a legal image must give: a sound report, and either a JPEG inside the
+/// byte window that decodes, is described by the report and is no larger than the input, or
+/// a reject that says why there is none.
+pub fn fix_is_sound(
     label: &str,
     f: &Fixed,
     (w, h): (u32, u32),
     class: DocumentClass,
     policy: &Policy,
 ) -> Vec<String> {
-    let mut bad = check_report(label, &f.report, (w, h), class);
+    let mut bad = report_is_sound(label, &f.report, (w, h), class);
     let json = serde_json::to_string(&f.report).expect("report serialises");
     match &f.jpeg {
         Some(jpeg) => {
@@ -279,10 +321,24 @@ fn fix_outcome(
             ("no output and no reject", &json),
         ),
     }
-    // No ID side this small can hold the 600 KiB minimum without upscaling.
-    if class.is_document() {
+    bad
+}
+
+/// `fix_is_sound`, and for a document class: explained as by `check`, and no output, since
+/// no ID side of the grid's sizes holds the 600 KiB minimum without upscaling.
+fn fix_outcome(
+    label: &str,
+    f: &Fixed,
+    size: (u32, u32),
+    class: DocumentClass,
+    policy: &Policy,
+) -> Vec<String> {
+    let mut bad = fix_is_sound(label, f, size, class, policy);
+    if bad.is_empty() && class.is_document() {
+        bad.extend(document_is_explained(label, &f.report, size));
         let why = has_reject(&f.report, FindingCode::ResolutionTooLow)
             || has_reject(&f.report, FindingCode::SizeTargetUnreachable);
+        let json = serde_json::to_string(&f.report).expect("report serialises");
         expect(
             label,
             &mut bad,

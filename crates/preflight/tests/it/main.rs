@@ -18,6 +18,8 @@ mod package;
 mod protocol;
 // Capture-quality checks on generated captures of every kind.
 mod quality;
+// Property tests: random sizes, pixels, formats, classes and orientations through check and fix.
+mod properties;
 // Fuzz crash replays from tests/data/regression/.
 mod regression;
 // `validate_zip` against broken upload zips, one or more per service code.
