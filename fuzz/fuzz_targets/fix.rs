@@ -24,7 +24,11 @@ fuzz_target!(|data: &[u8]| {
     let fixed = SCRATCH.with(|s| fix(&img, "fuzz", &policy, &mut s.borrow_mut()));
     let r = &fixed.report;
     let json = serde_json::to_string(r).expect("report serialises");
-    assert_ne!(r.error.as_ref().map(|e| e.code), Some("internal_error"), "{json}");
+    assert_ne!(
+        r.error.as_ref().map(|e| e.code),
+        Some("internal_error"),
+        "{json}"
+    );
     match &fixed.jpeg {
         Some(jpeg) => {
             let n = jpeg.len() as u64;
