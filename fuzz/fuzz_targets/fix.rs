@@ -1,7 +1,8 @@
 //! `fix` on small arbitrary images: the fuzzer's bytes become the header (size, layout,
 //! class, EXIF orientation) and the pixels of a PNG or JPEG of at most 96x96. The output, when
 //! there is one, is inside the class's byte window, decodes, and has no metadata but the ICC
-//! profile; when there is none, the report says why (an error or a reject finding).
+//! profile; when there is none, the report says why (an error or a reject finding). Never
+//! an `internal_error`.
 #![no_main]
 use kyc_preflight::{fix, Policy, Scratch, Severity, Verdict};
 use libfuzzer_sys::fuzz_target;
@@ -23,6 +24,11 @@ fuzz_target!(|data: &[u8]| {
     let fixed = SCRATCH.with(|s| fix(&img, "fuzz", &policy, &mut s.borrow_mut()));
     let r = &fixed.report;
     let json = serde_json::to_string(r).expect("report serialises");
+    assert_ne!(
+        r.error.as_ref().map(|e| e.code),
+        Some("internal_error"),
+        "{json}"
+    );
     match &fixed.jpeg {
         Some(jpeg) => {
             let n = jpeg.len() as u64;

@@ -4,6 +4,8 @@
 mod common;
 // Upload fixtures shared with the CLI's tests: zips, one job's inputs, signature vectors.
 mod fixtures;
+// Degenerate sizes (1x1 .. 1x16384) through every public entry point: no panic, a report.
+mod degenerate;
 // `fix`: the byte window, the size search, keeping pixels when nothing needs changing.
 mod fix;
 // Hostile and broken input: the committed corpus, generated hazards, panic isolation.
@@ -16,6 +18,8 @@ mod package;
 mod protocol;
 // Capture-quality checks on generated captures of every kind.
 mod quality;
+// Property tests: random sizes, pixels, formats, classes and orientations through check and fix.
+mod properties;
 // Fuzz crash replays from tests/data/regression/.
 mod regression;
 // `validate_zip` against broken upload zips, one or more per service code.

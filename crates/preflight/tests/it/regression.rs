@@ -2,7 +2,7 @@
 //! point (no catch_unwind: a panic fails the test). See tests/data/regression/README.md.
 
 use kyc_preflight::internal::{exif_orientation, probe, read_archive};
-use kyc_preflight::{check, fix, Limits, Policy, Scratch};
+use kyc_preflight::{check, fix, Limits, Policy, Scratch, Severity, Verdict};
 use std::path::Path;
 
 // The fix target's input format, the same file the fuzz target compiles.
@@ -51,20 +51,33 @@ fn check_regressions() {
     });
 }
 
+/// The fix target's assertions: an output inside the byte window, or a report that says why
+/// there is none; never an `internal_error`. Issue 21's four files (one pixel wide, tall or
+/// turned upright by EXIF) panicked in the outline finder up to 66fa5dc.
 #[test]
 fn fix_regressions() {
     let mut scratch = Scratch::new();
-    replay("fix", |d| {
+    let n = replay("fix", |d| {
         let Some((img, class)) = make_image(d) else {
             return;
         };
         let p = Policy::for_class(class);
         let f = fix(&img, "regression", &p, &mut scratch);
-        if let Some(j) = &f.jpeg {
-            let (lo, hi) = p.byte_window();
-            assert!((lo..=hi).contains(&(j.len() as u64)));
+        let r = &f.report;
+        assert_ne!(r.error.as_ref().map(|e| e.code), Some("internal_error"));
+        match &f.jpeg {
+            Some(j) => {
+                let (lo, hi) = p.byte_window();
+                assert!((lo..=hi).contains(&(j.len() as u64)));
+            }
+            None => assert!(
+                r.verdict == Verdict::Error
+                    || r.findings.iter().any(|f| f.severity == Severity::Reject),
+                "no output and no reason: {r:?}"
+            ),
         }
     });
+    assert!(n >= 4, "issue 21's fix regressions are missing");
 }
 
 #[test]

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Run every fuzz target for a budget, JOBS at a time, and write the results table into
+# docs/fuzzing.md:  fuzz/run_all.sh BUDGET_SECONDS [JOBS=nproc]
+#
+# Each target runs through fuzz/run.sh (one fork-mode worker, so a target uses about one
+# core; crashes are saved to artifacts/TARGET/ and fuzzing carries on). The targets are built
+# once before the clock starts. Per target it measures the wall time and the CPU time of the
+# run (user + sys of the whole process tree, from bash's `time`), and reads executions,
+# coverage and corpus size from libFuzzer's last status line. Every crash, timeout or OOM
+# file that appeared during the run is copied to
+# crates/preflight/tests/data/regression/TARGET/<sha1>.bin, where the test suite
+# (tests/it/regression.rs) and .ci/run (fuzz/replay.sh) replay it from then on.
+# Logs: fuzz/logs/<UTC timestamp>/TARGET.log.
+set -euo pipefail
+cd "$(dirname "$0")"
+budget=${1:?usage: fuzz/run_all.sh BUDGET_SECONDS [JOBS]}
+jobs=${2:-$(nproc)}
+cores=$(nproc)
+regression=../crates/preflight/tests/data/regression
+doc=../docs/fuzzing.md
+
+commit=$(git rev-parse --short HEAD)
+if [ -n "$(git status --porcelain -- ../crates/preflight/src ../Cargo.lock . 2>/dev/null | grep -v '^??')" ]; then
+    commit="$commit + uncommitted changes"
+fi
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+logs=logs/$stamp
+mkdir -p "$logs"
+
+echo "== building every target (cargo +nightly fuzz build)"
+cargo +nightly fuzz build
+mapfile -t targets < <(cargo +nightly fuzz list)
+
+# The artifacts present before the run, so only new ones are counted.
+for t in "${targets[@]}"; do
+    mkdir -p "artifacts/$t"
+    ls "artifacts/$t" | sort >"$logs/$t.before"
+done
+
+run_one() {
+    local t=$1
+    local TIMEFORMAT='%R %U %S'
+    { time ./run.sh "$t" "$budget" >"$logs/$t.log" 2>&1; } 2>"$logs/$t.time" || true
+}
+
+echo "== fuzzing ${#targets[@]} targets for ${budget}s each, $jobs at a time ($cores cores); logs in fuzz/$logs"
+running=0
+for t in "${targets[@]}"; do
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    echo "   start $t ($(date -u +%H:%M:%S))"
+    run_one "$t" &
+    running=$((running + 1))
+done
+wait
+
+started=$(date -u -d "${stamp:0:8} ${stamp:9:2}:${stamp:11:2}:${stamp:13:2}" '+%Y-%m-%d %H:%M' 2>/dev/null || echo "$stamp")
+table=$(mktemp)
+{
+    echo "Run $started UTC, \`fuzz/run_all.sh $budget $jobs\`: ${budget} s per target, $jobs at a time on $cores cores; library and targets at $commit. CPU-minutes are user + sys of the run's process tree; executions, coverage and corpus are libFuzzer's last status line."
+    echo
+    echo "| target | wall s | CPU-minutes | executions | coverage (cov / ft) | corpus | crashes / timeouts / OOMs | commit |"
+    echo "|---|---|---|---|---|---|---|---|"
+} >"$table"
+found=0
+for t in "${targets[@]}"; do
+    read -r wall user sys <"$logs/$t.time" || { wall=0; user=0; sys=0; }
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", (u + s) / 60 }')
+    wall=$(printf '%.0f' "$wall")
+    # Fork mode: "#EXECS: cov: C ft: F corp: N exec/s: E oom/timeout/crash: a/b/c time: T ..."
+    status=$(grep -E '^#[0-9]+: cov: ' "$logs/$t.log" | tail -n 1 || true)
+    execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$status")
+    cov=$(sed -E 's/.* cov: ([0-9]+).*/\1/' <<<"$status")
+    ft=$(sed -E 's/.* ft: ([0-9]+).*/\1/' <<<"$status")
+    corp=$(sed -E 's/.* corp: ([0-9]+).*/\1/' <<<"$status")
+    [ -n "$status" ] || { execs='?'; cov='?'; ft='?'; corp='?'; }
+    ls "artifacts/$t" | sort >"$logs/$t.after"
+    new=$(comm -13 "$logs/$t.before" "$logs/$t.after")
+    crashes=$(grep -c '^crash-' <<<"$new" || true)
+    timeouts=$(grep -c '^timeout-' <<<"$new" || true)
+    ooms=$(grep -c '^oom-' <<<"$new" || true)
+    for f in $new; do
+        case $f in crash-* | timeout-* | oom-*) ;; *) continue ;; esac
+        mkdir -p "$regression/$t"
+        cp "artifacts/$t/$f" "$regression/$t/${f#*-}.bin"
+        echo "   $t: $f -> crates/preflight/tests/data/regression/$t/${f#*-}.bin"
+        found=$((found + 1))
+    done
+    printf '| `%s` | %s | %s | %s | %s / %s | %s | %s / %s / %s | %s |\n' \
+        "$t" "$wall" "$cpu" "$execs" "$cov" "$ft" "$corp" "$crashes" "$timeouts" "$ooms" "$commit" >>"$table"
+done
+
+# Replace the table between the markers in docs/fuzzing.md (or append the section).
+begin='<!-- run_all:begin -->'
+end='<!-- run_all:end -->'
+if ! grep -qF "$begin" "$doc"; then
+    printf '\n## Latest fuzz/run_all.sh run\n\n%s\n%s\n' "$begin" "$end" >>"$doc"
+fi
+awk -v begin="$begin" -v end="$end" -v table="$table" '
+    $0 == begin { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    $0 == end { skip = 0 }
+    !skip { print }
+' "$doc" >"$doc.new"
+mv "$doc.new" "$doc"
+cat "$table"
+rm -f "$table"
+echo "== table written to docs/fuzzing.md; $found new crash/timeout/OOM inputs copied to the regression folders"
+[ "$found" -eq 0 ]
