@@ -1,8 +1,8 @@
 //! Command-line definitions (SPEC §4). Raw flags are parsed here, then turned into a
 //! validated [`Policy`] before any work starts.
 
-use clap::{Args, Parser, Subcommand};
-use kyc_preflight::{DocumentClass, Policy};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kyc_preflight::{DocumentClass, Policy, Thresholds};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -33,12 +33,58 @@ pub enum Command {
     Eval(EvalArgs),
 }
 
+/// `--class`: the document classes of SPEC §2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Class {
+    /// ID-1 cards.
+    IdCard,
+    /// Passport data pages.
+    Passport,
+    /// The user's face.
+    Selfie,
+    /// Liveness frames.
+    Liveness,
+}
+
+impl From<Class> for DocumentClass {
+    fn from(c: Class) -> Self {
+        match c {
+            Class::IdCard => DocumentClass::IdCard,
+            Class::Passport => DocumentClass::Passport,
+            Class::Selfie => DocumentClass::Selfie,
+            Class::Liveness => DocumentClass::Liveness,
+        }
+    }
+}
+
+/// `--profile`: the threshold profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Profile {
+    /// The default thresholds.
+    Default,
+    /// Rejects more borderline captures.
+    Strict,
+    /// Rejects fewer.
+    Lenient,
+}
+
+impl Profile {
+    /// The profile's thresholds.
+    pub fn thresholds(self) -> Thresholds {
+        match self {
+            Profile::Default => Thresholds::default_profile(),
+            Profile::Strict => Thresholds::strict(),
+            Profile::Lenient => Thresholds::lenient(),
+        }
+    }
+}
+
 /// Flags that choose the document class.
 #[derive(Debug, Args)]
 pub struct ClassArgs {
     /// Document class; default from --id-type, else id-card.
-    #[arg(long, value_parser = ["id-card", "passport", "selfie", "liveness"])]
-    pub class: Option<String>,
+    #[arg(long, value_enum)]
+    pub class: Option<Class>,
     /// Smile ID id_type (PASSPORT selects the passport class).
     #[arg(long = "id-type", value_name = "T")]
     pub id_type: Option<String>,
@@ -47,7 +93,7 @@ pub struct ClassArgs {
 impl ClassArgs {
     pub fn policy(&self) -> Policy {
         let class = match (&self.class, &self.id_type) {
-            (Some(c), _) => DocumentClass::parse(c).expect("clap validated the class"),
+            (Some(c), _) => (*c).into(),
             (None, Some(t)) => DocumentClass::from_id_type(t),
             (None, None) => DocumentClass::IdCard,
         };
@@ -112,8 +158,8 @@ pub struct CheckArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Threshold profile: default, strict or lenient.
-    #[arg(long, default_value = "default", value_parser = ["default", "strict", "lenient"])]
-    pub profile: String,
+    #[arg(long, value_enum, default_value_t = Profile::Default)]
+    pub profile: Profile,
     /// Write an annotated PNG per input here (outline, glare, verdict colour).
     #[arg(long, value_name = "DIR")]
     pub annotate: Option<PathBuf>,
@@ -178,8 +224,8 @@ pub struct PackageArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Threshold profile: default, strict or lenient.
-    #[arg(long, default_value = "default", value_parser = ["default", "strict", "lenient"])]
-    pub profile: String,
+    #[arg(long, value_enum, default_value_t = Profile::Default)]
+    pub profile: Profile,
     #[command(flatten)]
     pub partner: PartnerArgs,
     /// Also write the prep-upload request body (POST /v1/upload) here; needs --partner-id.

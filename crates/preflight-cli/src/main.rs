@@ -153,8 +153,7 @@ fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
 fn run_check(args: CheckArgs) -> u8 {
     let mut policy = args.class.policy();
     args.limits.apply(&mut policy);
-    policy.thresholds =
-        kyc_preflight::Thresholds::named(&args.profile).expect("clap validated the profile");
+    policy.thresholds = args.profile.thresholds();
     if let Some(dir) = &args.annotate {
         if let Err(e) = std::fs::create_dir_all(dir) {
             eprintln!("preflight: --annotate {}: {e}", dir.display());
@@ -314,8 +313,7 @@ fn run_package(args: PackageArgs) -> u8 {
         Role,
     };
     let mut policy = kyc_preflight::Policy::for_class(kyc_preflight::DocumentClass::IdCard);
-    policy.thresholds =
-        kyc_preflight::Thresholds::named(&args.profile).expect("clap validated the profile");
+    policy.thresholds = args.profile.thresholds();
     let mut inputs: Vec<(Role, &Path)> = Vec::new();
     if let Some(s) = &args.selfie {
         inputs.push((Role::Selfie, s));

@@ -129,6 +129,9 @@ pub struct Row {
     pub file: String,
     /// The split group.
     pub group: String,
+    /// The labels' `kind` column (`scan`, `render`, `photo`, ...), empty when absent.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub kind: String,
     /// The document class it was checked with.
     pub class: &'static str,
     /// What the labels say.
@@ -229,9 +232,9 @@ pub fn run(labels: &Path, split: Split, profile: &str, jobs: usize) -> Result<La
         let policy = Policy::with_profile(item.class, profile).unwrap_or_default();
         let path = resolve(folder, &item.file);
         let observed = match kyc_preflight::read_file(&path, policy.limits.max_input_bytes) {
-            Ok(data) => Observed::from_report(&kyc_preflight::check_isolated(
-                &data, &item.file, &policy,
-            )),
+            Ok(data) => {
+                Observed::from_report(&kyc_preflight::check_isolated(&data, &item.file, &policy))
+            }
             Err(e) => Observed::failed(e.code(), e.message().to_string()),
         };
         let fully_in = item.truth.cut_off == Some(false) && item.truth.tight != Some(true);
@@ -246,13 +249,20 @@ pub fn run(labels: &Path, split: Split, profile: &str, jobs: usize) -> Result<La
         Row {
             file: item.file,
             group: item.group,
+            kind: item.kind,
             class: item.class.as_str(),
             truth: item.truth,
             observed,
             iou,
         }
     };
-    let work = || items.into_par_iter().with_max_len(1).map(check_one).collect();
+    let work = || {
+        items
+            .into_par_iter()
+            .with_max_len(1)
+            .map(check_one)
+            .collect()
+    };
     let rows: Vec<Row> = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
@@ -272,6 +282,7 @@ pub fn resolve(folder: &Path, file: &str) -> PathBuf {
 struct Parsed {
     file: String,
     group: String,
+    kind: String,
     class: DocumentClass,
     truth: Truth,
 }
@@ -377,6 +388,7 @@ fn parse_row(schema: Schema, row: &BTreeMap<&str, &str>) -> Result<Parsed, Strin
     Ok(Parsed {
         file,
         group,
+        kind: get("kind").to_string(),
         class,
         truth,
     })
@@ -410,17 +422,14 @@ fn score(labels: &Path, schema: Schema, split: Split, rows: Vec<Row>) -> Labelle
                 c.good_flagged += usize::from(seen);
                 c.good_rejected += usize::from(row.observed.rejects_for(check.code()));
             }
-            match label(check, &row.truth) {
-                Some(truth) => {
-                    labelled = true;
-                    match (truth, seen) {
-                        (true, true) => c.tp += 1,
-                        (false, true) => c.fp += 1,
-                        (true, false) => c.fn_ += 1,
-                        (false, false) => c.tn += 1,
-                    }
+            if let Some(truth) = label(check, &row.truth) {
+                labelled = true;
+                match (truth, seen) {
+                    (true, true) => c.tp += 1,
+                    (false, true) => c.fp += 1,
+                    (true, false) => c.fn_ += 1,
+                    (false, false) => c.tn += 1,
                 }
-                None => {}
             }
         }
         c.precision = ratio(c.tp, c.tp + c.fp);
@@ -557,7 +566,9 @@ impl LabelledSet {
         if let Some((exact, n)) = self.cut_edges_exact {
             let _ = writeln!(s, "Cut-off edges exactly right: {exact} of {n}.\n");
         }
-        s.push_str("| check | TP | FP | FN | TN | precision | recall | good flagged | good rejected |\n");
+        s.push_str(
+            "| check | TP | FP | FN | TN | precision | recall | good flagged | good rejected |\n",
+        );
         s.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for c in &self.checks {
             let _ = writeln!(
@@ -596,11 +607,15 @@ impl LabelledSet {
 /// second renderer's captures and the specimen documents, in that order; absent ones are
 /// left out.
 pub fn sets_under(dir: &Path) -> Vec<PathBuf> {
-    ["photos/dlc2021_dev/labels.csv", "synth_v2_dev/labels.csv", "documents/labels.csv"]
-        .iter()
-        .map(|p| dir.join(p))
-        .filter(|p| p.is_file())
-        .collect()
+    [
+        "photos/dlc2021_dev/labels.csv",
+        "synth_v2_dev/labels.csv",
+        "documents/labels.csv",
+    ]
+    .iter()
+    .map(|p| dir.join(p))
+    .filter(|p| p.is_file())
+    .collect()
 }
 
 #[cfg(test)]

@@ -1108,9 +1108,8 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
         // surroundings: a patch of a patterned table or cloth has print-like edges and a
         // card's shape, but the real document beside it (even cut by the frame) stands out.
         let dominated = |r: &Ranked, all: &[Ranked]| {
-            all.iter().any(|o| {
-                o.edge >= r.edge + DOMINANCE_EDGE && o.sep >= r.sep + DOMINANCE_SEPARATION
-            })
+            all.iter()
+                .any(|o| o.edge >= r.edge + DOMINANCE_EDGE && o.sep >= r.sep + DOMINANCE_SEPARATION)
         };
         // Nor when it hugs the frame: a whole document seen with background around it is
         // what the bonus rewards; an outline within `DOCUMENT_MARGIN` of the frame is as

@@ -51,8 +51,7 @@ pub use protocol::{
 };
 pub use report::{
     DocumentMetrics, Edge, EncodeCount, ErrorInfo, Finding, FindingCode, GlareSpot, ImageInfo,
-    InputInfo,
-    Margins, Metrics, OutputInfo, Report, Severity, Summary, Verdict,
+    InputInfo, Margins, Metrics, OutputInfo, Report, Severity, Summary, Verdict,
 };
 pub use sources::{expand, read_file, Source};
 pub use validate::{validate_zip, EntryReport, Validation, ZipFinding, ZipLimits};

@@ -70,7 +70,10 @@ pub fn check(f: &Framing<'_>, policy: &Policy) -> Vec<Finding> {
         ));
     } else if edges.len() >= 3 {
         out.push(tight(
-            format!("the document runs across {} edges of the frame", edges.len()),
+            format!(
+                "the document runs across {} edges of the frame",
+                edges.len()
+            ),
             None,
         ));
     } else if cropped_to_document {

@@ -4,11 +4,6 @@
 use crate::policy::Policy;
 use crate::report::{Finding, FindingCode, Metrics, Severity};
 
-/// `overexposed` needs the document's darkest print (its 5th luma percentile) at least this
-/// bright: ink that dark grey or lighter is washed out. Well-exposed documents measure
-/// 0..91 (generator captures, specimen scans); the generator's overexposed ones 102..215.
-pub const OVEREXPOSED_INK_LUMA: u8 = 96;
-
 /// Compare the measured scores with the policy's thresholds.
 #[must_use]
 pub fn check(m: &Metrics, policy: &Policy) -> Vec<Finding> {
@@ -26,20 +21,17 @@ pub fn check(m: &Metrics, policy: &Policy) -> Vec<Finding> {
             );
         }
     }
-    // Blown out means the print is washed out too, not only the paper white: a white page
-    // with dark print is a well-exposed page.
-    let ink_lifted = m.ink_luma.is_none_or(|ink| ink >= OVEREXPOSED_INK_LUMA);
     if let Some(fraction) = m.overexposed_fraction {
-        if fraction > t.max_overexposed_fraction && ink_lifted {
+        if fraction > t.max_overexposed_fraction {
             out.push(
                 Finding::new(
                     FindingCode::Overexposed,
                     Severity::Warn,
                     format!(
-                        "{:.0} % of the document is blown out to white and its darkest print is \
-                         washed out to luma {}: reduce the light or exposure",
+                        "{:.0} % of the document is blown out to white (its darkest print at luma \
+                         {}): reduce the light or exposure",
                         fraction * 100.0,
-                        m.ink_luma.unwrap_or(255)
+                        m.ink_luma.unwrap_or(0)
                     ),
                 )
                 .measured(fraction, t.max_overexposed_fraction),
