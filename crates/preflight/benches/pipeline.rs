@@ -68,8 +68,10 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
                 Some(ol) => analysis::quad_mask(&plane, &ol.quad, 0.04),
                 None => analysis::full_mask(&plane),
             };
+            let hist = analysis::luma_histogram(&plane, &region);
             (
-                analysis::glare_fraction(&plane, &region, 245),
+                analysis::glare(&plane, &region, &hist, 245),
+                analysis::histogram_percentile(&hist, 0.05),
                 analysis::blur_effect(&plane, &region),
                 analysis::mean_luma(&plane, &region),
                 analysis::fraction_at_least(&plane, &region, 250),

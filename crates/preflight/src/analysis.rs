@@ -539,18 +539,25 @@ pub fn glare_fraction(a: &Analysis, m: &Mask, level: u8) -> f64 {
     n as f64 / m.count as f64
 }
 
-/// The luma below which fraction `p` (0..=1) of the mask's pixels lie (0 for an empty mask).
-pub fn luma_percentile(a: &Analysis, m: &Mask, p: f64) -> u8 {
+/// The luma histogram of mask `m`'s pixels (bin `v` counts the pixels of luma `v`).
+pub fn luma_histogram(a: &Analysis, m: &Mask) -> [u32; 256] {
     let mut hist = [0u32; 256];
     for v in m.slices(&a.luma, a.width) {
         for &x in v {
             hist[usize::from(x)] += 1;
         }
     }
-    let want = (m.count as f64 * p.clamp(0.0, 1.0)).ceil().max(1.0) as u32;
+    hist
+}
+
+/// The luma below which fraction `p` (0..=1) of the pixels counted in `hist` lie (its bins
+/// are lumas from 0; 0 when it counts none).
+pub fn histogram_percentile(hist: &[u32], p: f64) -> u8 {
+    let n: u32 = hist.iter().sum();
+    let want = (f64::from(n) * p.clamp(0.0, 1.0)).ceil().max(1.0) as u32;
     let mut seen = 0u32;
-    for (v, &n) in hist.iter().enumerate() {
-        seen += n;
+    for (v, &k) in hist.iter().enumerate() {
+        seen += k;
         if seen >= want {
             return v as u8;
         }
@@ -598,9 +605,9 @@ pub const GLARE_MAX_ELONGATION: f64 = 12.0;
 /// blown out, which `overexposed` reports): no spot on it can be told from the paper.
 const GLARE_WHITE_PAGE: f64 = 0.5;
 
-/// The glare spots inside mask `m` (see [`Glare`]); `floor` is the lowest luma that can be
-/// glare (`Thresholds::glare_luma`).
-pub fn glare(a: &Analysis, m: &Mask, floor: u8) -> Glare {
+/// The glare spots inside mask `m` (see [`Glare`]); `hist` is the mask's
+/// [`luma_histogram`], `floor` the lowest luma that can be glare (`Thresholds::glare_luma`).
+pub fn glare(a: &Analysis, m: &Mask, hist: &[u32; 256], floor: u8) -> Glare {
     let mut out = Glare {
         level: 256,
         ..Glare::default()
@@ -608,26 +615,12 @@ pub fn glare(a: &Analysis, m: &Mask, floor: u8) -> Glare {
     if m.count == 0 {
         return out;
     }
-    let mut hist = [0u32; 256];
-    for v in m.slices(&a.luma, a.width) {
-        for &p in v {
-            hist[usize::from(p)] += 1;
-        }
-    }
     let below: u32 = hist[..usize::from(floor)].iter().sum();
     if f64::from(below) < (1.0 - GLARE_WHITE_PAGE) * m.count as f64 {
         out.paper_white = floor;
         return out;
     }
-    let want = (f64::from(below) * 0.75).ceil() as u32;
-    let mut seen = 0u32;
-    for (v, &n) in hist[..usize::from(floor)].iter().enumerate() {
-        seen += n;
-        if seen >= want {
-            out.paper_white = v as u8;
-            break;
-        }
-    }
+    out.paper_white = histogram_percentile(&hist[..usize::from(floor)], 0.75);
     let paper = u16::from(out.paper_white);
     let level = u16::from(floor).max(paper + GLARE_ABOVE_PAPER);
     out.level = level;

@@ -74,7 +74,8 @@ pub mod internal {
     pub mod analysis {
         pub use crate::analysis::{
             blur_effect, brightness, build, fraction_at_least, full_mask, glare, glare_fraction,
-            laplacian_variance, mean_luma, quad_mask, Analysis,
+            histogram_percentile, laplacian_variance, luma_histogram, mean_luma, quad_mask,
+            Analysis,
         };
     }
     /// The pure-Rust decoder.

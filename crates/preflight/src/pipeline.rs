@@ -443,9 +443,10 @@ pub fn scores(
     let t = &policy.thresholds;
     metrics.brightness = Some(round2(analysis::mean_luma(plane, &region)));
     metrics.overexposed_fraction = Some(round4(analysis::fraction_at_least(plane, &region, 250)));
-    metrics.ink_luma = Some(analysis::luma_percentile(plane, &region, 0.05));
+    let hist = analysis::luma_histogram(plane, &region);
+    metrics.ink_luma = Some(analysis::histogram_percentile(&hist, 0.05));
     if metrics.document.is_some() {
-        let g = analysis::glare(plane, &region, t.glare_luma);
+        let g = analysis::glare(plane, &region, &hist, t.glare_luma);
         metrics.glare_fraction = Some(round4(g.fraction));
         metrics.paper_white = Some(g.paper_white);
         metrics.glare_spot = g.largest_box.map(|(x0, y0, x1, y1)| {
