@@ -1,6 +1,7 @@
 //! Stage 4b: find the document's outline on the analysis plane.
 //!
-//! Works on a ≤ 512 px copy of the luma plane:
+//! Works on a ≤ 512 px copy of the luma plane (lines also come from a ≤ 256 px copy, where
+//! texture that breaks a side's edge is averaged away):
 //! 1. Sobel gradients after a light blur; edge pixels are local maxima of the gradient
 //!    magnitude across the edge (thin edges) above an adaptive threshold.
 //! 2. A Hough transform where each edge pixel votes only near its own gradient direction,
@@ -98,6 +99,8 @@ struct Candidate {
     ids: [usize; 4],
     corners: [(f64, f64); 4],
     supports: [f64; 4],
+    /// The strongest run-on of a side past a corner (0..1, see `Profile::overshoot`).
+    worst_overshoot: f64,
 }
 
 /// The working plane: luma, gradients and thin edges.
@@ -188,9 +191,9 @@ fn gradient_angle(gy: f32, gx: f32) -> f32 {
     t
 }
 
-/// The work plane's reduction factor and size for an analysis plane.
-fn work_size(a: &Analysis) -> (usize, usize, usize) {
-    let factor = (a.width.max(a.height)).div_ceil(WORK_LONG_SIDE).max(1) as usize;
+/// The reduction factor and size of a work plane whose long side is at most `long_side`.
+fn work_size(a: &Analysis, long_side: u32) -> (usize, usize, usize) {
+    let factor = (a.width.max(a.height)).div_ceil(long_side).max(1) as usize;
     (
         factor,
         a.width as usize / factor,
@@ -202,9 +205,9 @@ fn work_size(a: &Analysis) -> (usize, usize, usize) {
 /// document and its surround; the 3 × 3 filters below also need at least 3 pixels).
 const MIN_WORK_SIDE: usize = 32;
 
-fn work_plane(a: &Analysis) -> Work {
+fn work_plane(a: &Analysis, long_side: u32) -> Work {
     let aw = a.width as usize;
-    let (factor, w, h) = work_size(a);
+    let (factor, w, h) = work_size(a, long_side);
     debug_assert!(w >= MIN_WORK_SIDE && h >= MIN_WORK_SIDE);
     let mut luma = vec![0f32; w * h];
     let norm = 1.0 / (factor * factor) as f32;
@@ -839,6 +842,45 @@ fn refit(work: &Work, line: &Line, p: (f64, f64), q: (f64, f64)) -> Line {
     refitted
 }
 
+/// Lines taken from the work plane's Hough transform.
+const FINE_LINES: usize = 48;
+/// Lines taken from the half-size plane's. On the fine plane a side whose edge is broken
+/// (a newspaper or printed cloth behind the card crosses it, a shadow softens it) splits
+/// its votes among texture lines and can miss the cut; averaging 2 × 2 blocks more smooths
+/// the texture away before it votes, while a document side, tens of pixels long, stays.
+const COARSE_LINES: usize = 24;
+
+/// Adds the strongest lines of the half-size plane that no fine line already gives (within
+/// 2° and 3 fine pixels at the frame centre), mapped onto the fine plane.
+fn add_coarse_lines(a: &Analysis, lines: &mut Vec<Line>, (w, h): (f64, f64)) {
+    let (fine, _, _) = work_size(a, WORK_LONG_SIDE);
+    let (coarse, cw, ch) = work_size(a, WORK_LONG_SIDE / 2);
+    if coarse == fine || cw < MIN_WORK_SIDE || ch < MIN_WORK_SIDE {
+        return;
+    }
+    let ratio = coarse as f64 / fine as f64;
+    let centre = (w / 2.0, h / 2.0);
+    let at_centre = |l: &Line| centre.0 * l.n.0 + centre.1 * l.n.1 - l.r;
+    let fine_count = lines.len();
+    for (l, _) in hough(&work_plane(a, WORK_LONG_SIDE / 2), COARSE_LINES) {
+        // A coarse pixel's centre x maps to ratio·x + (ratio − 1)/2 on the fine plane.
+        let mapped = Line::new(
+            l.theta,
+            ratio * l.r + (ratio - 1.0) / 2.0 * (l.n.0 + l.n.1),
+            None,
+        );
+        let d = at_centre(&mapped);
+        let known = lines[..fine_count].iter().any(|f| {
+            let e = at_centre(f);
+            angle_between(f, &mapped) <= 2f64.to_radians()
+                && (d - e).abs().min((d + e).abs()) <= 3.0
+        });
+        if !known {
+            lines.push(mapped);
+        }
+    }
+}
+
 /// The long/short ratios a document outline may have: ID-3 passport pages and ID-1 cards.
 /// Both are always allowed, since callers often do not know which document they hold.
 pub const DOCUMENT_ASPECTS: [f64; 2] = [125.0 / 88.0, 85.60 / 53.98];
@@ -847,13 +889,17 @@ pub const DOCUMENT_ASPECTS: [f64; 2] = [125.0 / 88.0, 85.60 / 53.98];
 pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
     // Checked before the plane is built: its filters index ±1 pixel and a plane one or two
     // pixels wide has no interior (a 1 × 3000 image panicked here).
-    let (_, ww, wh) = work_size(a);
+    let (_, ww, wh) = work_size(a, WORK_LONG_SIDE);
     if ww < MIN_WORK_SIDE || wh < MIN_WORK_SIDE {
         return None;
     }
-    let work = work_plane(a);
+    let work = work_plane(a, WORK_LONG_SIDE);
     let (w, h) = (work.w as f64, work.h as f64);
-    let mut lines: Vec<Line> = hough(&work, 36).into_iter().map(|(l, _)| l).collect();
+    let mut lines: Vec<Line> = hough(&work, FINE_LINES)
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    add_coarse_lines(a, &mut lines, (w, h));
     let borders = [
         Line::new(0.0, 0.0, Some(0)),
         Line::new(std::f64::consts::FRAC_PI_2, 0.0, Some(1)),
@@ -1060,6 +1106,7 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                 ids,
                 corners: raw,
                 supports,
+                worst_overshoot: worst,
             });
         }
     }
@@ -1107,9 +1154,32 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
         // both physical cues at once, stronger edges and a stronger colour step to its
         // surroundings: a patch of a patterned table or cloth has print-like edges and a
         // card's shape, but the real document beside it (even cut by the frame) stands out.
+        // A side of `r` lies along a real side of `o`: both its ends within `tol` of that
+        // side's line.
+        let shares_side = |r: &Ranked, o: &Ranked| {
+            (0..4).any(|k| {
+                let (p, q) = (r.c.corners[k], r.c.corners[(k + 1) % 4]);
+                o.c.ids.iter().any(|&i| {
+                    let l = &lines[i];
+                    l.border.is_none()
+                        && [p, q]
+                            .iter()
+                            .all(|p| (p.0 * l.n.0 + p.1 * l.n.1 - l.r).abs() <= tol)
+                })
+            })
+        };
         let dominated = |r: &Ranked, all: &[Ranked]| {
-            all.iter()
-                .any(|o| o.edge >= r.edge + DOMINANCE_EDGE && o.sep >= r.sep + DOMINANCE_SEPARATION)
+            all.iter().any(|o| {
+                (o.edge >= r.edge + DOMINANCE_EDGE && o.sep >= r.sep + DOMINANCE_SEPARATION)
+                    || (o.edge >= r.edge + CONTAINER_EDGE
+                        && o.sep >= r.sep + CONTAINER_SEPARATION
+                        && r.c.corners.iter().all(|&p| inside(&o.c.corners, p)))
+                    || (r.c.worst_overshoot >= BLOCK_OVERSHOOT
+                        && o.sep >= r.sep + BLOCK_SEPARATION
+                        && o.c.ids.iter().any(|&i| lines[i].border.is_some())
+                        && shares_side(r, o)
+                        && r.c.corners.iter().all(|&p| inside(&o.c.corners, p)))
+            })
         };
         // Nor when it hugs the frame: a whole document seen with background around it is
         // what the bonus rewards; an outline within `DOCUMENT_MARGIN` of the frame is as
@@ -1249,6 +1319,20 @@ const DOCUMENT_ASPECT_TOLERANCE: f64 = 0.08;
 /// its region separation (0..1) this much higher too.
 const DOMINANCE_EDGE: f64 = 0.2;
 const DOMINANCE_SEPARATION: f64 = 0.5;
+/// Nor one inside another outline that has clearly stronger edges and a somewhat stronger
+/// colour step: the shaped outline is then a block of the document (its portrait, a
+/// printed panel), not the document. The containment is the physical reason the
+/// separation margin can be smaller than `DOMINANCE_SEPARATION`.
+const CONTAINER_EDGE: f64 = 0.3;
+const CONTAINER_SEPARATION: f64 = 0.1;
+/// Nor a block of a document the frame cuts off: an outline inside a cut outline, lying
+/// along one of its sides, with a side that runs on past one of its own corners (at least
+/// `BLOCK_OVERSHOOT` of the stretch past it is edge) and a colour step to its surroundings
+/// `BLOCK_SEPARATION` weaker. A panel of the card between its header band, its portrait
+/// and the card's own edges is such a block; a card on a sheet of paper lies along no side
+/// of the paper, and a passport's data page inside its whole booklet is inside no cut one.
+const BLOCK_OVERSHOOT: f64 = 0.95;
+const BLOCK_SEPARATION: f64 = 0.3;
 /// A closed outline nearer the frame than this share of the frame's width (height) earns
 /// no bonus.
 const DOCUMENT_MARGIN: f64 = 0.02;
@@ -1483,6 +1567,17 @@ impl Ink {
             f64::from(inked) / f64::from(cells)
         }
     }
+}
+
+/// Whether `p` lies inside the convex quad `q` (either winding), with a pixel's tolerance.
+fn inside(q: &[(f64, f64); 4], p: (f64, f64)) -> bool {
+    let side = |k: usize| {
+        let (a, b) = (q[k], q[(k + 1) % 4]);
+        let len = dist(a, b).max(1e-9);
+        ((b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0)) / len
+    };
+    let s: [f64; 4] = std::array::from_fn(side);
+    s.iter().all(|&v| v >= -1.0) || s.iter().all(|&v| v <= 1.0)
 }
 
 fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {

@@ -62,9 +62,10 @@ fn real_photos_good_frames_are_rarely_rejected_and_glare_follows_the_document() 
         return;
     };
     assert!(s.good >= 140, "{} good frames", s.good);
-    // Measured: 14 of 149 (9.4 %); the baseline rejected 61.
+    // Measured: 8 of 149 (5.4 %; 14 before the half-size plane's lines); the baseline
+    // rejected 61.
     assert!(
-        s.good_rejected * 100 <= 11 * s.good,
+        s.good_rejected * 100 <= 7 * s.good,
         "{} of {} good frames rejected: {:?}",
         s.good_rejected,
         s.good,
