@@ -1150,10 +1150,6 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                 }
             })
             .collect();
-        // The bonus goes to a shaped outline unless another outline is clearly better on
-        // both physical cues at once, stronger edges and a stronger colour step to its
-        // surroundings: a patch of a patterned table or cloth has print-like edges and a
-        // card's shape, but the real document beside it (even cut by the frame) stands out.
         // A side of `r` lies along a real side of `o`: both its ends within `tol` of that
         // side's line.
         let shares_side = |r: &Ranked, o: &Ranked| {
@@ -1168,6 +1164,11 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                 })
             })
         };
+        // The bonus goes to a shaped outline unless another outline is clearly better on
+        // both physical cues at once, stronger edges and a stronger colour step to its
+        // surroundings: a patch of a patterned table or cloth has print-like edges and a
+        // card's shape, but the real document beside it (even cut by the frame) stands out.
+        // Nor when it is a block of an outline that contains it (`CONTAINER_*`, `BLOCK_*`).
         let dominated = |r: &Ranked, all: &[Ranked]| {
             all.iter().any(|o| {
                 (o.edge >= r.edge + DOMINANCE_EDGE && o.sep >= r.sep + DOMINANCE_SEPARATION)
