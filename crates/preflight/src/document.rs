@@ -78,6 +78,11 @@ impl Line {
         self.n
     }
 
+    /// Signed distance of `p` from the line (positive on the side its normal points to).
+    fn offset(&self, p: (f64, f64)) -> f64 {
+        p.0 * self.n.0 + p.1 * self.n.1 - self.r
+    }
+
     fn intersect(&self, o: &Line) -> Option<(f64, f64)> {
         let (a1, b1) = self.normal();
         let (a2, b2) = o.normal();
@@ -860,7 +865,6 @@ fn add_coarse_lines(a: &Analysis, lines: &mut Vec<Line>, (w, h): (f64, f64)) {
     }
     let ratio = coarse as f64 / fine as f64;
     let centre = (w / 2.0, h / 2.0);
-    let at_centre = |l: &Line| centre.0 * l.n.0 + centre.1 * l.n.1 - l.r;
     let fine_count = lines.len();
     for (l, _) in hough(&work_plane(a, WORK_LONG_SIDE / 2), COARSE_LINES) {
         // A coarse pixel's centre x maps to ratio·x + (ratio − 1)/2 on the fine plane.
@@ -869,9 +873,9 @@ fn add_coarse_lines(a: &Analysis, lines: &mut Vec<Line>, (w, h): (f64, f64)) {
             ratio * l.r + (ratio - 1.0) / 2.0 * (l.n.0 + l.n.1),
             None,
         );
-        let d = at_centre(&mapped);
+        let d = mapped.offset(centre);
         let known = lines[..fine_count].iter().any(|f| {
-            let e = at_centre(f);
+            let e = f.offset(centre);
             angle_between(f, &mapped) <= 2f64.to_radians()
                 && (d - e).abs().min((d + e).abs()) <= 3.0
         });
@@ -926,8 +930,7 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
             }
             // Distance between the lines at the frame centre.
             let c = (w / 2.0, h / 2.0);
-            let d1 = c.0 * a1.n.0 + c.1 * a1.n.1 - a1.r;
-            let d2 = c.0 * b1.n.0 + c.1 * b1.n.1 - b1.r;
+            let (d1, d2) = (a1.offset(c), b1.offset(c));
             if (d1 - d2).abs() < min_gap && (d1 + d2).abs() < min_gap {
                 continue;
             }
@@ -1157,10 +1160,7 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
                 let (p, q) = (r.c.corners[k], r.c.corners[(k + 1) % 4]);
                 o.c.ids.iter().any(|&i| {
                     let l = &lines[i];
-                    l.border.is_none()
-                        && [p, q]
-                            .iter()
-                            .all(|p| (p.0 * l.n.0 + p.1 * l.n.1 - l.r).abs() <= tol)
+                    l.border.is_none() && [p, q].iter().all(|&p| l.offset(p).abs() <= tol)
                 })
             })
         };
@@ -1169,17 +1169,19 @@ pub fn find(a: &Analysis, aspects: &[f64]) -> Option<Outline> {
         // surroundings: a patch of a patterned table or cloth has print-like edges and a
         // card's shape, but the real document beside it (even cut by the frame) stands out.
         // Nor when it is a block of an outline that contains it (`CONTAINER_*`, `BLOCK_*`).
+        let contains =
+            |o: &Ranked, r: &Ranked| r.c.corners.iter().all(|&p| inside(&o.c.corners, p));
         let dominated = |r: &Ranked, all: &[Ranked]| {
             all.iter().any(|o| {
                 (o.edge >= r.edge + DOMINANCE_EDGE && o.sep >= r.sep + DOMINANCE_SEPARATION)
                     || (o.edge >= r.edge + CONTAINER_EDGE
                         && o.sep >= r.sep + CONTAINER_SEPARATION
-                        && r.c.corners.iter().all(|&p| inside(&o.c.corners, p)))
+                        && contains(o, r))
                     || (r.c.worst_overshoot >= BLOCK_OVERSHOOT
                         && o.sep >= r.sep + BLOCK_SEPARATION
                         && o.c.ids.iter().any(|&i| lines[i].border.is_some())
                         && shares_side(r, o)
-                        && r.c.corners.iter().all(|&p| inside(&o.c.corners, p)))
+                        && contains(o, r))
             })
         };
         // Nor when it hugs the frame: a whole document seen with background around it is
