@@ -495,42 +495,52 @@ fn lowest_above(
     Ok(best)
 }
 
+/// What [`choose`] predicts for one scale.
+enum Choice {
+    /// This quality and chroma should land inside the target window (the predicted size).
+    Fits(u8, Chroma, f64),
+    /// Over the window even at the quality floor.
+    TooLarge,
+    /// Under the window even at q100 4:4:4 (the predicted size there).
+    TooSmall(f64),
+}
+
 /// Pick the (quality, chroma) predicted to land inside the target window, or say why none
-/// will. `Ok(Err(predicted_best))` when the image is predicted too small even at q100 4:4:4;
-/// `Ok(Ok(None))` when it is predicted too large even at the quality floor.
-#[allow(clippy::type_complexity)]
+/// will.
 fn choose(
     p: &Predictor<'_>,
     (t_lo, t_hi): (f64, f64),
     search: &mut Search<'_>,
     buf: &mut Vec<u8>,
-) -> Result<std::result::Result<Option<(u8, Chroma, f64)>, f64>> {
+) -> Result<Choice> {
     let q0 = search.opts.quality.clamp(1, 100);
     let qmin = search.opts.min_quality.clamp(1, q0);
     let s0 = p.predict(q0, Chroma::Cs420, search, buf)?;
     if s0 > t_hi {
-        return Ok(Ok(highest_below(
-            p,
-            Chroma::Cs420,
-            (qmin, q0 - 1),
-            t_hi,
-            search,
-            buf,
-        )?
-        .map(|(q, s)| (q, Chroma::Cs420, s))));
+        return Ok(
+            match highest_below(p, Chroma::Cs420, (qmin, q0 - 1), t_hi, search, buf)? {
+                Some((q, s)) => Choice::Fits(q, Chroma::Cs420, s),
+                None => Choice::TooLarge,
+            },
+        );
     }
     if s0 >= t_lo {
-        return Ok(Ok(Some((q0, Chroma::Cs420, s0))));
+        return Ok(Choice::Fits(q0, Chroma::Cs420, s0));
     }
     // Too small: raise the quality, then try 4:4:4.
     if q0 < 100 {
         if let Some((q, s)) = lowest_above(p, Chroma::Cs420, (q0 + 1, 100), t_lo, search, buf)? {
-            return Ok(Ok(Some((q, Chroma::Cs420, s))));
+            return Ok(Choice::Fits(q, Chroma::Cs420, s));
         }
     }
     match lowest_above(p, Chroma::Cs444, (q0, 100), t_lo, search, buf)? {
-        Some((q, s)) => Ok(Ok(Some((q, Chroma::Cs444, s)))),
-        None => Ok(Err(p.predict(100, Chroma::Cs444, search, buf)?)),
+        Some((q, s)) => Ok(Choice::Fits(q, Chroma::Cs444, s)),
+        None => Ok(Choice::TooSmall(p.predict(
+            100,
+            Chroma::Cs444,
+            search,
+            buf,
+        )?)),
     }
 }
 
@@ -635,12 +645,12 @@ fn search_at_scale(
     let mut best_bytes = 0u64;
     for _try in 0..3 {
         let (q, chroma, predicted) = match choose(&p, target, search, sample)? {
-            Ok(Some(choice)) => choice,
-            Ok(None) => {
+            Choice::Fits(q, chroma, predicted) => (q, chroma, predicted),
+            Choice::TooLarge => {
                 let floor = p.predict(search.opts.min_quality, Chroma::Cs420, search, sample)?;
                 return Ok(Attempt::TooLarge(floor));
             }
-            Err(predicted) => {
+            Choice::TooSmall(predicted) => {
                 // Below the floor even at q100 4:4:4. Verify with a full encode when the
                 // prediction is close; otherwise the image clearly lacks the detail.
                 let mut best = predicted as u64;

@@ -65,7 +65,7 @@ pub mod internal {
     pub use crate::document::{find, DOCUMENT_ASPECTS};
     pub use crate::orient::Orientation;
     pub use crate::package::{assemble, hex};
-    pub use crate::pipeline::scores;
+    pub use crate::pipeline::{scores, Measured, Surround};
     pub use crate::probe::{exif_orientation, probe, JpegCoding, Probe};
     pub use crate::sources::{read_archive, safe_entry_name};
     pub use crate::validate::{check_info, read_zip};

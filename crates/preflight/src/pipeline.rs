@@ -113,7 +113,11 @@ fn evaluate(
     let orientation = Orientation::from_exif(probe.effective_orientation());
     let (decoded, plane) = decode_and_analyse(data, &probe, policy, scratch, make, orientation)?;
     past_deadline(deadline, "decoding")?;
-    let (metrics, framing_cut, surround) = measure(&plane, (uw, uh), policy);
+    let Measured {
+        metrics,
+        cut: framing_cut,
+        surround,
+    } = measure(&plane, (uw, uh), policy);
     past_deadline(deadline, "the analysis")?;
 
     // 5. checks
@@ -122,8 +126,8 @@ fn evaluate(
             document: metrics.document.as_ref(),
             cut: framing_cut,
             frame: (uw, uh),
-            surround_luma: surround.map(|s| s.0),
-            surround_chroma: surround.map(|s| s.1),
+            surround_luma: surround.map(|s| s.luma),
+            surround_chroma: surround.map(|s| s.chroma),
         };
         report
             .findings
@@ -146,16 +150,13 @@ fn evaluate(
         // Missing pixels, or too few for the class: no compliant file can be made.
         return Ok(None);
     }
-    make_output(
+    let source = Source {
         data,
-        &probe,
-        &decoded,
+        probe: &probe,
+        decoded: &decoded,
         orientation,
-        policy,
-        scratch,
-        deadline,
-        report,
-    )
+    };
+    make_output(&source, policy, scratch, deadline, report)
 }
 
 fn size_mismatch(got: (u32, u32), want: (u32, u32)) -> Error {
@@ -303,17 +304,28 @@ fn keeps_pixels(probe: &Probe) -> bool {
         && !probe.truncated
 }
 
-#[allow(clippy::too_many_arguments)]
-fn make_output(
-    data: &[u8],
-    probe: &Probe,
-    decoded: &Decoded,
+/// The input as the output stage needs it: its bytes, what the probe read, the decoded
+/// pixels and the orientation to turn them upright.
+struct Source<'a> {
+    data: &'a [u8],
+    probe: &'a Probe,
+    decoded: &'a Decoded,
     orientation: Orientation,
+}
+
+fn make_output(
+    source: &Source<'_>,
     policy: &Policy,
     scratch: &mut Scratch,
     deadline: Instant,
     report: &mut Report,
 ) -> Result<Option<Vec<u8>>> {
+    let &Source {
+        data,
+        probe,
+        decoded,
+        orientation,
+    } = source;
     let (lo, hi) = policy.byte_window();
     let in_window = |n: usize| (lo..=hi).contains(&(n as u64));
     if keeps_pixels(probe) {
@@ -376,14 +388,7 @@ fn make_output(
 
 /// Measure every score on the analysis plane: the outline (document classes), and glare,
 /// blur and exposure on the document region (or the whole frame when there is none).
-/// Returns the metrics, the frame edges the document crosses, and the surround's luma and
-/// colourfulness.
-#[allow(clippy::type_complexity)]
-fn measure(
-    plane: &analysis::Analysis,
-    (uw, uh): (u32, u32),
-    policy: &Policy,
-) -> (Metrics, [bool; 4], Option<(f64, f64)>) {
+fn measure(plane: &analysis::Analysis, (uw, uh): (u32, u32), policy: &Policy) -> Measured {
     let outline = if policy.class.is_document() {
         document::find(plane, &document::DOCUMENT_ASPECTS)
     } else {
@@ -392,15 +397,33 @@ fn measure(
     scores(plane, outline.as_ref(), (uw, uh), policy)
 }
 
+/// What [`measure`] finds: the metrics, and what the framing checks need besides them.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct Measured {
+    pub metrics: Metrics,
+    /// The frame edges the document crosses: left, top, right, bottom.
+    pub cut: [bool; 4],
+    /// The document's surround, when enough of the frame is outside it.
+    pub surround: Option<Surround>,
+}
+
+/// Mean luma and colourfulness of the frame outside the document.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Surround {
+    pub luma: f64,
+    pub chroma: f64,
+}
+
 /// Every score of [`measure`] once the outline is known (public for the benchmarks).
 #[doc(hidden)]
-#[allow(clippy::type_complexity)]
 pub fn scores(
     plane: &analysis::Analysis,
     outline: Option<&document::Outline>,
     (uw, uh): (u32, u32),
     policy: &Policy,
-) -> (Metrics, [bool; 4], Option<(f64, f64)>) {
+) -> Measured {
     let frame = analysis::full_mask(plane);
     let mut metrics = Metrics {
         blur: Some(round2(analysis::laplacian_variance(plane))),
@@ -412,11 +435,9 @@ pub fn scores(
         Some(o) => {
             let full = analysis::quad_mask(plane, &o.quad, 0.0);
             let around = analysis::outside(&full, plane);
-            let surround = (around.count > plane.luma.len() / 20).then(|| {
-                (
-                    analysis::mean_luma(plane, &around),
-                    analysis::mean_chroma(plane, &around),
-                )
+            let surround = (around.count > plane.luma.len() / 20).then(|| Surround {
+                luma: analysis::mean_luma(plane, &around),
+                chroma: analysis::mean_chroma(plane, &around),
             });
             let (w, h) = (f64::from(uw), f64::from(uh));
             let xs = o.quad.map(|p| p[0]);
@@ -464,7 +485,11 @@ pub fn scores(
         });
     }
     metrics.blur_effect = Some(round4(analysis::blur_effect(plane, &region)));
-    (metrics, cut, surround)
+    Measured {
+        metrics,
+        cut,
+        surround,
+    }
 }
 
 fn round4(v: f64) -> f64 {
