@@ -1,0 +1,246 @@
+//! Steps 3 and 4: candidate quadrilaterals from pairs of near-parallel lines, scored on
+//! their edges.
+
+use super::*;
+
+/// A scored quadrilateral: the lines of its four sides (side k runs from corner k to k+1),
+/// its corners on the work plane, and each side's edge support.
+pub(super) struct Candidate {
+    pub(super) score: f64,
+    pub(super) ids: [usize; 4],
+    pub(super) corners: [(f64, f64); 4],
+    pub(super) supports: [f64; 4],
+    /// The strongest run-on of a side past a corner (0..1, see `Profile::overshoot`).
+    pub(super) worst_overshoot: f64,
+}
+
+/// Whether a quad with sides on the frame border (`border[k]` for side k, which runs from
+/// corner k to k + 1) can be the visible part of a document of one of `aspects` (any
+/// aspect up to the largest, with 15 % tolerance for perspective). Corner cuts (two
+/// adjacent border sides) show two partial sides and are always plausible.
+pub(super) fn plausible_cut(q: &[(f64, f64); 4], border: [bool; 4], aspects: &[f64]) -> bool {
+    let max_aspect = aspects.iter().copied().fold(DOCUMENT_ASPECTS[1], f64::max) * 1.15;
+    let len = |k: usize| dist(q[k], q[(k + 1) % 4]);
+    let on: Vec<usize> = (0..4).filter(|&k| border[k]).collect();
+    match on.as_slice() {
+        [b] => {
+            let whole = len((b + 2) % 4);
+            let depth = (len((b + 1) % 4) + len((b + 3) % 4)) / 2.0;
+            depth <= max_aspect * whole
+        }
+        [b1, b2] if b2 - b1 == 2 => {
+            let visible = (len((b1 + 1) % 4) + len((b1 + 3) % 4)) / 2.0;
+            let depth = (len(*b1) + len(*b2)) / 2.0;
+            visible <= max_aspect * depth
+        }
+        _ => true,
+    }
+}
+
+/// Steps 3 and 4: every quadrilateral two pairs of near-parallel lines make, scored on its
+/// edges (support, T-junctions, polarity, shape); the hopeless ones are dropped.
+pub(super) fn candidates(
+    lines: &[Line],
+    profiles: &[Option<Profile>],
+    (w, h): (f64, f64),
+    aspects: &[f64],
+) -> Vec<Candidate> {
+    // Opposite-side pairs: near-parallel (≤ 25°), apart by ≥ 8 % of the short side.
+    let min_gap = 0.08 * w.min(h);
+    let mut pairs = Vec::new();
+    for i in 0..lines.len() {
+        for j in i + 1..lines.len() {
+            let (a1, b1) = (&lines[i], &lines[j]);
+            if a1.border.is_some() && b1.border.is_some() {
+                continue; // two borders never make a pair: the whole frame is not a document
+            }
+            if angle_between(a1, b1) > 25f64.to_radians() {
+                continue;
+            }
+            // Distance between the lines at the frame centre.
+            let c = (w / 2.0, h / 2.0);
+            let (d1, d2) = (a1.offset(c), b1.offset(c));
+            if (d1 - d2).abs() < min_gap && (d1 + d2).abs() < min_gap {
+                continue;
+            }
+            pairs.push((i, j));
+        }
+    }
+
+    let frame_area = w * h;
+    let mut candidates: Vec<Candidate> = Vec::new();
+    // Every pair of lines is met thousands of times below (a cluttered desk gives ~400
+    // pairs, ~90 000 combinations): their angle and crossing are computed once here.
+    let nl = lines.len();
+    let mut angle = vec![0.0; nl * nl];
+    let mut cross = vec![None; nl * nl];
+    for i in 0..nl {
+        for j in 0..nl {
+            angle[i * nl + j] = angle_between(&lines[i], &lines[j]);
+            cross[i * nl + j] = lines[i].intersect(&lines[j]);
+        }
+    }
+    let min_cross = 55f64.to_radians();
+    // (real sides / 4)^¼ for 0..=4 real sides.
+    let real_weight: [f64; 5] = std::array::from_fn(|k| (k as f64 / 4.0).powf(0.25));
+    let tol = 0.02 * w.max(h);
+    for (pi, &(a1, a2)) in pairs.iter().enumerate() {
+        for &(b1, b2) in &pairs[pi + 1..] {
+            if [b1, b2].contains(&a1) || [b1, b2].contains(&a2) {
+                continue;
+            }
+            if angle[a1 * nl + b1] < min_cross {
+                continue;
+            }
+            let n_border = [a1, a2, b1, b2]
+                .iter()
+                .filter(|&&k| lines[k].border.is_some())
+                .count();
+            if n_border > 2 {
+                continue;
+            }
+            let (Some(c0), Some(c1), Some(c2), Some(c3)) = (
+                cross[a1 * nl + b1],
+                cross[b1 * nl + a2],
+                cross[a2 * nl + b2],
+                cross[b2 * nl + a1],
+            ) else {
+                continue;
+            };
+            let raw = [c0, c1, c2, c3];
+            // Corners must be inside the frame (a little tolerance).
+            if raw
+                .iter()
+                .any(|&(x, y)| x < -tol || y < -tol || x > w - 1.0 + tol || y > h - 1.0 + tol)
+            {
+                continue;
+            }
+            if !is_convex(&raw) {
+                continue;
+            }
+            let area = polygon_area(&raw);
+            if area < 0.01 * frame_area || area > 0.995 * frame_area {
+                continue;
+            }
+            if !angles_ok(&raw, 35f64.to_radians()) {
+                continue;
+            }
+            let centre = (
+                raw.iter().map(|p| p.0).sum::<f64>() / 4.0,
+                raw.iter().map(|p| p.1).sum::<f64>() / 4.0,
+            );
+            // Sides in corner order: side k runs corner k → k+1 and lies on line `ids[k]`.
+            let ids = [b1, a2, b2, a1];
+            let mut supports = [0.0; 4];
+            let mut steps = [0.0; 4];
+            let mut real = 0;
+            let mut sum = 0.0;
+            for k in 0..4 {
+                if lines[ids[k]].border.is_some() {
+                    continue;
+                }
+                let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
+                let (s, st) = prof.side(raw[k], raw[(k + 1) % 4], centre);
+                supports[k] = s;
+                steps[k] = st;
+                real += 1;
+                sum += s;
+            }
+            if real < 2 {
+                continue;
+            }
+            let mean = sum / real as f64;
+            let min_support = (0..4)
+                .filter(|&k| lines[ids[k]].border.is_none())
+                .map(|k| supports[k])
+                .fold(1.0, f64::min);
+            if min_support < 0.3 {
+                continue;
+            }
+            // Contrast polarity: a document's sides step the same way against its surround.
+            let signs: Vec<f64> = (0..4)
+                .filter(|&k| lines[ids[k]].border.is_none())
+                .map(|k| steps[k])
+                .collect();
+            // Weak steps (a dark band against a dark table) are neutral; a strong step the
+            // other way means the candidate mixes the document with something else.
+            let same = !(signs.iter().any(|&s| s > 25.0) && signs.iter().any(|&s| s < -25.0));
+            // Shape prior for fully visible quads.
+            let shape_pen = if n_border == 0 && !aspects.is_empty() {
+                let s1 = (dist(raw[0], raw[1]) + dist(raw[2], raw[3])) / 2.0;
+                let s2 = (dist(raw[1], raw[2]) + dist(raw[3], raw[0])) / 2.0;
+                let ratio = s1.max(s2) / s1.min(s2).max(1e-9);
+                let off = aspects
+                    .iter()
+                    .map(|t| (ratio / t).ln().abs())
+                    .fold(f64::INFINITY, f64::min);
+                (off - 0.10).max(0.0) * 3.0
+            } else {
+                0.0
+            };
+            // What the frame shows of a cut document must fit inside a document: with one
+            // side on the border, the side facing it is a whole document side and the
+            // visible depth is at most the other side; with two opposite sides on the
+            // border, the visible length is at most the long side for the depth shown. A
+            // band across the frame (a table edge, a stripe) fits no document.
+            if n_border > 0 && !plausible_cut(&raw, ids.map(|i| lines[i].border.is_some()), aspects)
+            {
+                continue;
+            }
+            // A side on the frame border is only believable when the document's neighbouring
+            // sides really run up to that border.
+            let mut reaches = true;
+            for k in 0..4 {
+                if lines[ids[k]].border.is_some() {
+                    continue;
+                }
+                let (p, q) = (raw[k], raw[(k + 1) % 4]);
+                let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
+                let near = |from, to| prof.near_end(from, to);
+                if lines[ids[(k + 1) % 4]].border.is_some()
+                    && near(p, q) < 0.6 * supports[k].min(0.85)
+                {
+                    reaches = false;
+                }
+                if lines[ids[(k + 3) % 4]].border.is_some()
+                    && near(q, p) < 0.6 * supports[k].min(0.85)
+                {
+                    reaches = false;
+                }
+            }
+            if !reaches {
+                continue;
+            }
+            // T-junction test at both ends of every real side.
+            let (mut over, mut worst) = (0.0, 0.0f64);
+            let mut ends = 0;
+            for k in 0..4 {
+                if lines[ids[k]].border.is_some() {
+                    continue;
+                }
+                let (p, q) = (raw[k], raw[(k + 1) % 4]);
+                let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
+                let (o1, o2) = (prof.overshoot(p, q, 0.12), prof.overshoot(q, p, 0.12));
+                over += o1 + o2;
+                worst = worst.max(o1).max(o2);
+                ends += 2;
+            }
+            let over = over / f64::from(ends.max(1));
+            // A side on the frame border is a claim that the document is cut off: it must be
+            // earned, so it costs more than a real side that is merely weaker.
+            let score =
+                mean * real_weight[real] - 0.12 * n_border as f64 - 0.8 * over - 0.3 * worst
+                    + 0.4 * (area / frame_area).sqrt()
+                    + if same { 0.15 } else { 0.0 }
+                    - shape_pen;
+            candidates.push(Candidate {
+                score,
+                ids,
+                corners: raw,
+                supports,
+                worst_overshoot: worst,
+            });
+        }
+    }
+    candidates
+}

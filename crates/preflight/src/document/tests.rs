@@ -1,0 +1,105 @@
+use super::*;
+
+#[test]
+fn the_squared_right_angle_test_matches_acos() {
+    let exact = |q: &[(f64, f64); 4], max_dev: f64| {
+        (0..4).all(|i| {
+            let (a, b, c) = (q[(i + 3) % 4], q[i], q[(i + 1) % 4]);
+            let (v1, v2) = ((a.0 - b.0, a.1 - b.1), (c.0 - b.0, c.1 - b.1));
+            let cos =
+                (v1.0 * v2.0 + v1.1 * v2.1) / ((v1.0.hypot(v1.1)) * (v2.0.hypot(v2.1))).max(1e-9);
+            (cos.clamp(-1.0, 1.0).acos() - std::f64::consts::FRAC_PI_2).abs() <= max_dev
+        })
+    };
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64 * 600.0 - 50.0
+    };
+    let (mut agree, mut ok) = (0, 0);
+    for _ in 0..200_000 {
+        let q = [
+            (next(), next()),
+            (next(), next()),
+            (next(), next()),
+            (next(), next()),
+        ];
+        let want = exact(&q, 35f64.to_radians());
+        assert_eq!(angles_ok(&q, 35f64.to_radians()), want, "{q:?}");
+        agree += 1;
+        ok += usize::from(want);
+    }
+    // Both outcomes were exercised.
+    assert!(ok > 100 && agree - ok > 100, "{ok} of {agree}");
+}
+
+#[test]
+fn the_fast_gradient_angle_matches_atan2() {
+    let to_step = THETA_STEPS as f32 / std::f32::consts::PI;
+    let (mut worst, mut other_bin) = (0f32, 0usize);
+    let n = 200_000;
+    for k in 0..n {
+        let a = k as f32 * 0.618_034 * std::f32::consts::TAU;
+        let m = 0.3 + (k % 97) as f32;
+        let (gx, gy) = (m * a.cos(), m * a.sin());
+        let mut want = gy.atan2(gx);
+        if want < 0.0 {
+            want += std::f32::consts::PI;
+        }
+        let got = gradient_angle(gy, gx);
+        assert!(
+            (0.0..std::f32::consts::PI).contains(&got),
+            "{gx} {gy} -> {got}"
+        );
+        // Folding: π and 0 are the same direction.
+        let d = (got - want).abs();
+        let d = d.min((std::f32::consts::PI - d).abs());
+        worst = worst.max(d);
+        let bin = |t: f32| (round32(t * to_step) as usize) % THETA_STEPS;
+        other_bin += usize::from(bin(got) != bin(want));
+    }
+    assert!(worst < 2e-5, "worst error {worst}");
+    // Only angles within 1e-5 rad of a bin boundary can land in the next bin.
+    assert!(other_bin * 1000 < n, "{other_bin} of {n} in another bin");
+    for (gx, gy) in [
+        (1.0, 0.0),
+        (0.0, 1.0),
+        (-1.0, 0.0),
+        (0.0, -1.0),
+        (-1.0, -1.0),
+    ] {
+        let mut want = f32::atan2(gy, gx);
+        if want < 0.0 {
+            want += std::f32::consts::PI;
+        }
+        let want = if want >= std::f32::consts::PI {
+            0.0
+        } else {
+            want
+        };
+        assert!((gradient_angle(gy, gx) - want).abs() < 2e-5, "{gx} {gy}");
+    }
+}
+
+#[test]
+fn the_fast_rounding_floor_and_ceil_match_the_std_ones() {
+    let mut vals: Vec<f64> = (-4000..4000).map(|k| f64::from(k) * 0.25).collect();
+    vals.extend((0..20000).map(|k| (f64::from(k) * 0.618_033_988_7).sin() * 700.0));
+    vals.extend([
+        0.499_999_999_999_999_9,
+        -0.499_999_999_999_999_9,
+        0.5,
+        -0.5,
+        1e-300,
+    ]);
+    for v in vals {
+        // Equal as numbers (the fast one may give +0.0 where round gives −0.0).
+        assert!(round64(v) == v.round(), "{v}");
+        let f = v as f32;
+        assert!(round32(f) == f.round(), "{f}");
+        assert!(floor64(v) == v.floor(), "floor {v}");
+        assert!(ceil64(v) == v.ceil(), "ceil {v}");
+    }
+}
