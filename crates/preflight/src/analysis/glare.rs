@@ -1,0 +1,200 @@
+//! Glare: physical highlights inside the document.
+
+use super::*;
+
+/// A specular highlight on the document, measured as the physics has it: brighter than the
+/// document's own paper white; clipped (saturated together with its four neighbours, so
+/// strokes of white print two pixels wide do not count); compact (a connected spot of at
+/// least [`GLARE_MIN_SPOT`] of the document and [`GLARE_MIN_THICKNESS`] thick, so specks,
+/// white bands and pale patterns do not count). The largest spot's halo is measured too
+/// (reported, not used: the second renderer draws glare with a hard edge).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Glare {
+    /// The spots' area as a fraction of the mask.
+    pub fraction: f64,
+    /// The largest spot's area as a fraction of the mask.
+    pub largest: f64,
+    /// The largest spot's bounding box on the plane: x0, y0, x1, y1 (exclusive).
+    pub largest_box: Option<(u32, u32, u32, u32)>,
+    /// The largest spot's halo: the mean luma of the ring 1..3 plane pixels outside it, as
+    /// a share of the way from the paper white up to the glare level (0 = a hard edge).
+    pub largest_halo: f64,
+    /// The document's paper white: the 75th luma percentile of its pixels below `floor`.
+    pub paper_white: u8,
+    /// The luma a glare pixel reaches: `floor`, or [`GLARE_ABOVE_PAPER`] above the paper
+    /// white when that is higher; 256 (nothing counts) when the paper itself is that bright.
+    pub level: u16,
+}
+
+/// A glare pixel is this much brighter than the paper white: a reflection of the light
+/// source outshines the paper that diffusely reflects the same light.
+pub const GLARE_ABOVE_PAPER: u16 = 12;
+/// The smallest spot that counts, as a fraction of the document (and at least 4 pixels).
+pub const GLARE_MIN_SPOT: f64 = 0.0005;
+/// The thinnest spot that counts (its area over its long extent), as a fraction of the
+/// document's short side, and the most elongated (long extent over thickness): the
+/// reflection of a lamp, a window or a flash is a blob or a streak; white print, a white
+/// band between printed lines or a pale guilloche stroke is thin or a long band.
+pub const GLARE_MIN_THICKNESS: f64 = 0.015;
+/// See [`GLARE_MIN_THICKNESS`].
+pub const GLARE_MAX_ELONGATION: f64 = 12.0;
+/// A document more than half of whose pixels reach the glare floor is a white page (or
+/// blown out, which `overexposed` reports): no spot on it can be told from the paper.
+const GLARE_WHITE_PAGE: f64 = 0.5;
+
+/// The glare spots inside mask `m` (see [`Glare`]); `hist` is the mask's
+/// [`luma_histogram`], `floor` the lowest luma that can be glare (`Thresholds::glare_luma`).
+pub fn glare(a: &Analysis, m: &Mask, hist: &[u32; 256], floor: u8) -> Glare {
+    let mut out = Glare {
+        level: 256,
+        ..Glare::default()
+    };
+    if m.count == 0 {
+        return out;
+    }
+    let below: u32 = hist[..usize::from(floor)].iter().sum();
+    if f64::from(below) < (1.0 - GLARE_WHITE_PAGE) * m.count as f64 {
+        out.paper_white = floor;
+        return out;
+    }
+    out.paper_white = histogram_percentile(&hist[..usize::from(floor)], 0.75);
+    let paper = u16::from(out.paper_white);
+    let level = u16::from(floor).max(paper + GLARE_ABOVE_PAPER);
+    out.level = level;
+    if level > 255 {
+        return out;
+    }
+    let level = level as u8;
+    // Eroded bitmap over the mask's bounding box: member, ≥ level, four neighbours ≥ level.
+    let (w, h) = (a.width as usize, a.height as usize);
+    let (bx0, by0, bx1, by1) = m.bbox;
+    let (bx0, by0) = (bx0 as usize, by0 as usize);
+    let (bw, bh) = (bx1 as usize - bx0, by1 as usize - by0);
+    let mut on = vec![false; bw * bh];
+    for r in &m.runs {
+        let y = r.y as usize;
+        if y == 0 || y + 1 >= h {
+            continue;
+        }
+        for x in (r.x0 as usize).max(1)..(r.x1 as usize).min(w.saturating_sub(1)) {
+            let i = y * w + x;
+            let v = a.luma[i]
+                .min(a.luma[i - 1])
+                .min(a.luma[i + 1])
+                .min(a.luma[i - w])
+                .min(a.luma[i + w]);
+            if v >= level {
+                on[(y - by0) * bw + (x - bx0)] = true;
+            }
+        }
+    }
+    let min_spot = (GLARE_MIN_SPOT * m.count as f64).max(4.0);
+    let min_thickness = (GLARE_MIN_THICKNESS * bw.min(bh) as f64).max(2.0);
+    // Per spot: its pixels (8-neighbour flood fill), then a breadth-first ring around it.
+    let mut depth = vec![0u8; bw * bh];
+    let mut spot = Vec::new();
+    let mut frontier = Vec::new();
+    let mut next = Vec::new();
+    let mut touched = Vec::new();
+    let mut total = 0usize;
+    for start in 0..on.len() {
+        if !on[start] {
+            continue;
+        }
+        on[start] = false;
+        spot.clear();
+        spot.push(start);
+        let (mut x0, mut y0, mut x1, mut y1) = (bw, bh, 0, 0);
+        let mut k = 0;
+        while k < spot.len() {
+            let i = spot[k];
+            k += 1;
+            let (x, y) = (i % bw, i / bw);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
+            for ny in y.saturating_sub(1)..(y + 2).min(bh) {
+                for nx in x.saturating_sub(1)..(x + 2).min(bw) {
+                    let j = ny * bw + nx;
+                    if on[j] {
+                        on[j] = false;
+                        spot.push(j);
+                    }
+                }
+            }
+        }
+        let n = spot.len();
+        // Thickness across the spot's long axis: a disk of diameter d has 0.79 d, a stroke
+        // or a white band between printed lines its own width.
+        let long = (x1 - x0).max(y1 - y0) as f64;
+        let thickness = n as f64 / long;
+        if (n as f64) < min_spot
+            || thickness < min_thickness
+            || long > GLARE_MAX_ELONGATION * thickness
+        {
+            continue;
+        }
+        // Ring: plane pixels 3..=5 steps (4-neighbour) from the eroded spot, that is 1..3
+        // beyond its clipped rim (step 2), inside the document.
+        frontier.clear();
+        frontier.extend_from_slice(&spot);
+        for &i in &spot {
+            depth[i] = 1;
+            touched.push(i);
+        }
+        let (mut ring_sum, mut ring_n) = (0u64, 0u64);
+        for d in 2..=5u8 {
+            next.clear();
+            for &i in &frontier {
+                let (x, y) = (i % bw, i / bw);
+                let mut visit = |nx: usize, ny: usize| {
+                    let j = ny * bw + nx;
+                    if depth[j] == 0 {
+                        depth[j] = d;
+                        touched.push(j);
+                        next.push(j);
+                    }
+                };
+                if x > 0 {
+                    visit(x - 1, y);
+                }
+                if x + 1 < bw {
+                    visit(x + 1, y);
+                }
+                if y > 0 {
+                    visit(x, y - 1);
+                }
+                if y + 1 < bh {
+                    visit(x, y + 1);
+                }
+            }
+            for &j in &next {
+                let (x, y) = (j % bw + bx0, j / bw + by0);
+                if d >= 3 && m.contains(x as u32, y as u32) {
+                    ring_sum += u64::from(a.luma[y * w + x]);
+                    ring_n += 1;
+                }
+            }
+            std::mem::swap(&mut frontier, &mut next);
+        }
+        for &i in &touched {
+            depth[i] = 0;
+        }
+        touched.clear();
+        let ring = ring_sum as f64 / ring_n.max(1) as f64;
+        let halo = ((ring - f64::from(paper)) / (f64::from(level) - f64::from(paper)).max(1.0))
+            .clamp(0.0, 1.0);
+        total += n;
+        let f = n as f64 / m.count as f64;
+        if f > out.largest {
+            out.largest = f;
+            out.largest_halo = halo;
+            out.largest_box = Some((
+                (bx0 + x0) as u32,
+                (by0 + y0) as u32,
+                (bx0 + x1) as u32,
+                (by0 + y1) as u32,
+            ));
+        }
+    }
+    out.fraction = total as f64 / m.count as f64;
+    out
+}
