@@ -64,9 +64,10 @@ pub mod internal {
     pub use crate::batch::{isolate, panic_message, run_all};
     pub use crate::document::{find, DOCUMENT_ASPECTS};
     pub use crate::orient::Orientation;
-    pub use crate::package::{assemble, hex};
+    pub use crate::package::assemble;
     pub use crate::pipeline::{scores, Measured, Surround};
-    pub use crate::probe::{exif_orientation, probe, JpegCoding, Probe};
+    pub use crate::probe::{exif_orientation, jpeg_is_complete, probe, JpegCoding, Probe};
+    pub use crate::protocol::hex;
     pub use crate::sources::{read_archive, safe_entry_name};
     pub use crate::validate::{check_info, read_zip};
 

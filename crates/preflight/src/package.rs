@@ -13,7 +13,10 @@ use crate::batch;
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::Fixed;
 use crate::policy::Policy;
-use crate::protocol::{self, IdInfo, ImageEntry, InfoJson, MiscInformation, Partner, Role};
+use crate::probe;
+use crate::protocol::{
+    self, hex, IdInfo, ImageEntry, InfoJson, MiscInformation, Partner, Role, INFO_JSON,
+};
 use crate::report::{Finding, FindingCode, Report, Severity, Verdict};
 use crate::validate;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -383,9 +386,6 @@ fn info_json(request: &PackageRequest, images: &[PackagedImage], jpegs: &[Vec<u8
     }
 }
 
-/// The name of the JSON entry.
-pub const INFO_JSON: &str = "info.json";
-
 fn write_zip(
     info: &InfoJson,
     images: &[PackagedImage],
@@ -476,7 +476,7 @@ fn verify(
                 image.file_name
             )));
         }
-        let size = validate::jpeg_is_complete(stored)
+        let size = probe::jpeg_is_complete(stored)
             .map_err(|m| bug(format!("{}: {m}", image.file_name)))?;
         let reported = image.report.output.as_ref().map(|o| (o.width, o.height));
         if reported != Some(size) {
@@ -491,9 +491,4 @@ fn verify(
 
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

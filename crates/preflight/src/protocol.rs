@@ -589,6 +589,14 @@ fn loose_opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Erro
     }
 }
 
+/// The name of the upload zip's JSON entry.
+pub const INFO_JSON: &str = "info.json";
+
+/// Lower-case hex (the `sha256` fields of reports and validations).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

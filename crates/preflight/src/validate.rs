@@ -183,11 +183,7 @@ pub struct InfoCheck<'a> {
 /// zip and is a JPEG. Images are not decoded here.
 pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
     let mut out = InfoCheck::default();
-    let Some(info) = read
-        .entries
-        .iter()
-        .find(|e| e.name == crate::package::INFO_JSON)
-    else {
+    let Some(info) = read.entries.iter().find(|e| e.name == protocol::INFO_JSON) else {
         out.findings.push(ZipFinding::new(
             "2203",
             "info_json_missing",
@@ -402,7 +398,7 @@ pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
     }
     let listed: HashSet<&str> = out.images.iter().map(|i| i.entry.as_str()).collect();
     for e in &read.entries {
-        if e.name != crate::package::INFO_JSON && !listed.contains(e.name.as_str()) {
+        if e.name != protocol::INFO_JSON && !listed.contains(e.name.as_str()) {
             f.push(
                 ZipFinding::note(
                     "stray_entry",
@@ -429,18 +425,6 @@ pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
         }
     }
     out
-}
-
-/// Dimensions of a complete baseline or progressive JPEG (markers walked to EOI), or why not.
-pub fn jpeg_is_complete(data: &[u8]) -> Result<(u32, u32), String> {
-    let p = probe::probe(data, &crate::policy::Limits::default()).map_err(|e| e.to_string())?;
-    if p.format != Format::Jpeg {
-        return Err("not a JPEG".into());
-    }
-    if p.truncated {
-        return Err("the JPEG ends before its end marker".into());
-    }
-    Ok((p.width, p.height))
 }
 
 /// One listed image and its check report.
@@ -543,7 +527,7 @@ pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLim
                         entry: image.entry.clone(),
                         role: image.role,
                         image_type_id: image.image_type_id,
-                        sha256: crate::package::hex(&image.sha256.expect("with data")),
+                        sha256: protocol::hex(&image.sha256.expect("with data")),
                         report,
                     };
                     Some((entry, failed))
