@@ -2,8 +2,9 @@
 //! [`Scratch`] per worker thread, a panic in one input isolated to that input's report,
 //! and reports delivered in input order as soon as they are ready.
 
+use crate::codec::Scratch;
 use crate::error::{Error, ErrorKind};
-use crate::pipeline::{self, Fixed, Scratch};
+use crate::pipeline::{self, Fixed};
 use crate::policy::Policy;
 use crate::report::Report;
 use crate::sources::{self, Source};

@@ -20,6 +20,7 @@ mod analysis;
 mod annotate;
 mod batch;
 mod checks;
+mod codec;
 mod decode;
 mod document;
 mod encode;
@@ -40,9 +41,10 @@ mod validate;
 mod testutil;
 
 pub use batch::{check_all, check_isolated, fix_isolated};
+pub use codec::Scratch;
 pub use error::{Error, ErrorKind};
 pub use package::{package, Package, PackageInput, PackageRequest, PackageTimings, PackagedImage};
-pub use pipeline::{check, fix, Fixed, Scratch};
+pub use pipeline::{check, fix, Fixed};
 pub use policy::{DocumentClass, EncodeOptions, Limits, Policy, Thresholds};
 pub use protocol::{
     now, sign, verify, ApiVersion, Callback, IdInfo, ImageEntry, InfoJson, JobResult,
