@@ -1,333 +1,7 @@
-//! Stage 6: the output JPEG (the codec seam, encode side), and the size search.
-//!
-//! The encoder reads the decoded pixels *through* the orientation (a row walk per upright
-//! row), so no rotated copy of the image is ever made. The size search predicts the quality
-//! from a band sample of the image (up to 16 MCU-aligned bands, 8–13 % of the rows; each sample
-//! encode costs about that fraction of a full encode), then verifies with one full encode and corrects by
-//! the measured full/sample ratio when it misses. Metadata stripping without re-encoding
-//! lives here too.
+//! The size search: predict the quality and chroma that land inside the byte window from a
+//! sample of rows, verify with full encodes, downscale only when the floor is too large.
 
-use crate::decode::Layout;
-use crate::error::{Error, ErrorKind, Result};
-use crate::orient::Orientation;
-use crate::policy::EncodeOptions;
-use crate::probe::Probe;
-use crate::report::EncodeCount;
-use fast_image_resize as fir;
-use jpeg_encoder::{Encoder, ImageBuffer, JpegColorType, SamplingFactor};
-use std::cell::RefCell;
-use std::time::Instant;
-
-/// Chroma subsampling of an encode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Chroma {
-    /// 2×2 chroma subsampling (the default: smaller, what cameras write).
-    Cs420,
-    /// No chroma subsampling (larger; used only to reach the byte floor).
-    Cs444,
-}
-
-impl Chroma {
-    /// `4:2:0` or `4:4:4`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Chroma::Cs420 => "4:2:0",
-            Chroma::Cs444 => "4:4:4",
-        }
-    }
-}
-
-/// Decoded pixels in stored orientation, and how to turn them upright.
-#[derive(Debug, Clone, Copy)]
-pub struct Source<'a> {
-    /// Interleaved 3-byte pixels, `width * height * 3` bytes.
-    pub pixels: &'a [u8],
-    /// Stored width.
-    pub width: u32,
-    /// Stored height.
-    pub height: u32,
-    /// Byte layout of `pixels`.
-    pub layout: Layout,
-    /// The orientation to bake in.
-    pub orientation: Orientation,
-}
-
-impl Source<'_> {
-    /// Upright size.
-    pub fn upright_size(&self) -> (u32, u32) {
-        self.orientation.upright_size(self.width, self.height)
-    }
-}
-
-/// Something the size search can encode: the upright image at any quality and chroma, or
-/// only some of its upright rows (the band sample). The pure-Rust [`Source`] (stored
-/// pixels read through the orientation) and the libjpeg-turbo planes (`crate::turbo`,
-/// feature `turbo`) both implement it, so [`fit_frame`] is one search for both codecs.
-pub trait Frame {
-    /// Upright size.
-    fn upright_size(&self) -> (u32, u32);
-    /// Encode the upright image (or the listed upright rows, which come in 16-row bands
-    /// starting on a multiple of 16, or are all rows) as a baseline JPEG into `out`.
-    fn encode_rows(
-        &self,
-        rows: Option<&[u32]>,
-        quality: u8,
-        chroma: Chroma,
-        icc: Option<&[u8]>,
-        out: &mut Vec<u8>,
-    ) -> Result<()>;
-    /// Bytes of an encode that carries no pixels worth counting (headers, tables, ICC):
-    /// one 8×8 flat block at quality 90.
-    fn header_bytes(&self, chroma: Chroma, icc: Option<&[u8]>, buf: &mut Vec<u8>) -> Result<f64>;
-    /// This frame scaled by `s` (< 1), its pixels kept in `buf`.
-    fn shrunk<'b>(&'b self, s: f64, buf: &'b mut Vec<u8>) -> Result<Box<dyn Frame + 'b>>;
-}
-
-impl Frame for Source<'_> {
-    fn upright_size(&self) -> (u32, u32) {
-        Source::upright_size(self)
-    }
-
-    fn encode_rows(
-        &self,
-        rows: Option<&[u32]>,
-        quality: u8,
-        chroma: Chroma,
-        icc: Option<&[u8]>,
-        out: &mut Vec<u8>,
-    ) -> Result<()> {
-        encode_view(*self, rows, quality, chroma, icc, out)
-    }
-
-    fn header_bytes(&self, chroma: Chroma, icc: Option<&[u8]>, buf: &mut Vec<u8>) -> Result<f64> {
-        let flat = [128u8; 8 * 8 * 3];
-        let tiny = Source {
-            pixels: &flat,
-            width: 8,
-            height: 8,
-            layout: Layout::Ycbcr,
-            orientation: Orientation::UPRIGHT,
-        };
-        encode_view(tiny, None, 90, chroma, icc, buf)?;
-        Ok(buf.len() as f64)
-    }
-
-    fn shrunk<'b>(&'b self, s: f64, buf: &'b mut Vec<u8>) -> Result<Box<dyn Frame + 'b>> {
-        let nw = ((f64::from(self.width) * s).round() as u32).max(1);
-        let nh = ((f64::from(self.height) * s).round() as u32).max(1);
-        resize_into(self, nw, nh, buf)?;
-        Ok(Box::new(Source {
-            pixels: buf.as_slice(),
-            width: nw,
-            height: nh,
-            ..*self
-        }))
-    }
-}
-
-/// Upright rows per band: the encoder asks for rows in MCU bands of 8 or 16.
-const BAND_ROWS: u32 = 16;
-
-/// The upright image (or a band sample of its rows) as the encoder sees it.
-struct View<'a> {
-    src: Source<'a>,
-    /// Upright rows to encode; all rows when `None`. Sample rows come in 16-row bands.
-    rows: Option<&'a [u32]>,
-    /// For orientations that swap the axes, upright rows are stored columns. Reading a column
-    /// touches one page per pixel, so a band of 16 upright rows is transposed out of the stored
-    /// pixels at once (each stored row read once per band, 48 contiguous bytes at a time).
-    band: RefCell<Band>,
-}
-
-#[derive(Default)]
-struct Band {
-    /// Which band of upright rows `data` holds.
-    index: Option<u32>,
-    /// For each stored row, `width` adjacent stored pixels (the band's upright rows).
-    data: Vec<u8>,
-    /// Pixels per stored row in `data` (16, fewer in the last band).
-    width: usize,
-}
-
-impl<'a> View<'a> {
-    fn new(src: Source<'a>, rows: Option<&'a [u32]>) -> Self {
-        View {
-            src,
-            rows,
-            band: RefCell::new(Band::default()),
-        }
-    }
-
-    /// Copy band `index` (upright rows `index*16..`) out of the stored pixels: for every
-    /// stored row, the 16 adjacent stored columns that are those upright rows (48 contiguous
-    /// bytes), so the stored image is read once per band, in order.
-    fn load_band(&self, band: &mut Band, index: u32) {
-        let s = &self.src;
-        let (sw, sh) = (s.width as usize, s.height as usize);
-        let (_, uh) = s.upright_size();
-        let first = index * BAND_ROWS;
-        let n = (uh - first).min(BAND_ROWS) as usize;
-        // Upright row `first + k` is stored column `first + k` (tags 5, 6) or
-        // `sw - 1 - first - k` (tags 7, 8): either way n adjacent stored columns.
-        let col0 = if matches!(s.orientation.tag(), 5 | 6) {
-            first as usize
-        } else {
-            sw - first as usize - n
-        };
-        band.data.clear();
-        band.data.reserve(sh * n * 3);
-        for sy in 0..sh {
-            let at = (sy * sw + col0) * 3;
-            band.data.extend_from_slice(&s.pixels[at..at + n * 3]);
-        }
-        band.width = n;
-        band.index = Some(index);
-    }
-}
-
-/// Append one row of 3-byte pixels to the encoder's three channel buffers, converting RGB
-/// to YCbCr when needed.
-fn push_row<'p>(
-    pixels: impl Iterator<Item = &'p [u8]>,
-    layout: Layout,
-    buffers: &mut [Vec<u8>; 4],
-) {
-    let [b0, b1, b2, _] = buffers;
-    match layout {
-        Layout::Ycbcr => {
-            for p in pixels {
-                b0.push(p[0]);
-                b1.push(p[1]);
-                b2.push(p[2]);
-            }
-        }
-        Layout::Rgb => {
-            for p in pixels {
-                let (y, cb, cr) = jpeg_encoder::rgb_to_ycbcr(p[0], p[1], p[2]);
-                b0.push(y);
-                b1.push(cb);
-                b2.push(cr);
-            }
-        }
-    }
-}
-
-impl ImageBuffer for View<'_> {
-    fn get_jpeg_color_type(&self) -> JpegColorType {
-        JpegColorType::Ycbcr
-    }
-
-    fn width(&self) -> u16 {
-        self.src.upright_size().0 as u16
-    }
-
-    fn height(&self) -> u16 {
-        match self.rows {
-            Some(rows) => rows.len() as u16,
-            None => self.src.upright_size().1 as u16,
-        }
-    }
-
-    fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
-        let uy = self.rows.map_or(u32::from(y), |r| r[usize::from(y)]);
-        let s = &self.src;
-        let (uw, _) = s.upright_size();
-        let uw = uw as usize;
-        for b in buffers.iter_mut().take(3) {
-            b.reserve(uw);
-        }
-        if s.orientation.swaps_axes() {
-            let mut band = self.band.borrow_mut();
-            let index = uy / BAND_ROWS;
-            if band.index != Some(index) {
-                self.load_band(&mut band, index);
-            }
-            let k = (uy % BAND_ROWS) as usize;
-            let n = band.width;
-            // Which of the band's columns holds upright row k.
-            let j = if matches!(s.orientation.tag(), 5 | 6) {
-                k
-            } else {
-                n - 1 - k
-            };
-            let column = band.data.chunks_exact(n * 3).map(|c| &c[j * 3..j * 3 + 3]);
-            // Upright x runs down the stored rows (tags 5, 8) or up them (tags 6, 7).
-            if matches!(s.orientation.tag(), 5 | 8) {
-                push_row(column, s.layout, buffers);
-            } else {
-                push_row(column.rev(), s.layout, buffers);
-            }
-            return;
-        }
-        let walk = s.orientation.row(uy, s.width, s.height);
-        if walk.step == 1 {
-            let at = walk.start as usize * 3;
-            push_row(s.pixels[at..at + uw * 3].chunks_exact(3), s.layout, buffers);
-        } else {
-            // Mirrored rows (tags 2, 3): the same stored row, read right to left.
-            let end = (walk.start as usize + 1) * 3;
-            push_row(
-                s.pixels[end - uw * 3..end].chunks_exact(3).rev(),
-                s.layout,
-                buffers,
-            );
-        }
-    }
-}
-
-/// Encode the upright image (or the listed upright rows) as a baseline JPEG into `out`.
-fn encode_view(
-    src: Source<'_>,
-    rows: Option<&[u32]>,
-    quality: u8,
-    chroma: Chroma,
-    icc: Option<&[u8]>,
-    out: &mut Vec<u8>,
-) -> Result<()> {
-    out.clear();
-    let mut encoder = Encoder::new(&mut *out, quality);
-    encoder.set_sampling_factor(match chroma {
-        Chroma::Cs420 => SamplingFactor::F_2_2,
-        Chroma::Cs444 => SamplingFactor::F_1_1,
-    });
-    if let Some(icc) = icc {
-        encoder
-            .add_icc_profile(icc)
-            .map_err(|e| Error::new(ErrorKind::InternalError, format!("ICC profile: {e}")))?;
-    }
-    encoder
-        .encode_image(View::new(src, rows))
-        .map_err(|e| Error::new(ErrorKind::InternalError, format!("JPEG encode: {e}")))
-}
-
-/// Encode `src` upright at `quality` into `out` (one full encode).
-pub fn encode(
-    src: Source<'_>,
-    quality: u8,
-    chroma: Chroma,
-    icc: Option<&[u8]>,
-    out: &mut Vec<u8>,
-) -> Result<()> {
-    encode_view(src, None, quality, chroma, icc, out)
-}
-
-/// The upright rows of the band sample for an image `uh` rows high: up to 16 bands of 16
-/// rows (MCU-aligned), evenly spaced, one band per 128 rows at least, so the sample is
-/// 8–13 % of the rows. Images under 512 rows use every row.
-pub fn sample_rows(uh: u32) -> Vec<u32> {
-    const BAND: u32 = 16;
-    if uh < 512 {
-        return (0..uh).collect();
-    }
-    let bands = (uh / 128).clamp(4, 16);
-    let stride = uh / bands;
-    let mut rows = Vec::with_capacity((bands * BAND) as usize);
-    for b in 0..bands {
-        let start = (b * stride + (stride - BAND) / 2) / 16 * 16;
-        rows.extend(start..start + BAND);
-    }
-    rows
-}
+use super::*;
 
 /// A JPEG that landed in the byte window.
 #[derive(Debug, Clone, PartialEq)]
@@ -366,11 +40,11 @@ pub struct EncodeScratch {
     resized: Vec<u8>,
 }
 
-struct Search<'a> {
-    opts: &'a EncodeOptions,
-    icc: Option<&'a [u8]>,
-    deadline: Instant,
-    count: EncodeCount,
+pub(super) struct Search<'a> {
+    pub(super) opts: &'a EncodeOptions,
+    pub(super) icc: Option<&'a [u8]>,
+    pub(super) deadline: Instant,
+    pub(super) count: EncodeCount,
 }
 
 impl Search<'_> {
@@ -386,15 +60,15 @@ impl Search<'_> {
 }
 
 /// Predicts full-encode sizes from band-sample encodes of one source.
-struct Predictor<'a> {
-    src: &'a dyn Frame,
-    rows: Vec<u32>,
+pub(super) struct Predictor<'a> {
+    pub(super) src: &'a dyn Frame,
+    pub(super) rows: Vec<u32>,
     /// Fraction of the rows the sample holds.
-    fraction: f64,
+    pub(super) fraction: f64,
     /// Bytes of headers (tables, ICC) in any encode, per chroma mode.
-    header: [f64; 2],
+    pub(super) header: [f64; 2],
     /// Measured full / predicted ratio, per chroma mode.
-    correction: [f64; 2],
+    pub(super) correction: [f64; 2],
 }
 
 impl<'a> Predictor<'a> {
@@ -444,7 +118,7 @@ impl<'a> Predictor<'a> {
 
 /// The highest quality in `lo..=hi` whose prediction is ≤ `limit`, by bisection on the
 /// sample. `None` when even `lo` is predicted above `limit`.
-fn highest_below(
+pub(super) fn highest_below(
     p: &Predictor<'_>,
     chroma: Chroma,
     (mut lo, mut hi): (u8, u8),
@@ -470,7 +144,7 @@ fn highest_below(
 
 /// The lowest quality in `lo..=hi` whose prediction is ≥ `floor`. `None` when even `hi`
 /// is predicted below it.
-fn lowest_above(
+pub(super) fn lowest_above(
     p: &Predictor<'_>,
     chroma: Chroma,
     (mut lo, mut hi): (u8, u8),
@@ -496,7 +170,7 @@ fn lowest_above(
 }
 
 /// What [`choose`] predicts for one scale.
-enum Choice {
+pub(super) enum Choice {
     /// This quality and chroma should land inside the target window (the predicted size).
     Fits(u8, Chroma, f64),
     /// Over the window even at the quality floor.
@@ -507,7 +181,7 @@ enum Choice {
 
 /// Pick the (quality, chroma) predicted to land inside the target window, or say why none
 /// will.
-fn choose(
+pub(super) fn choose(
     p: &Predictor<'_>,
     (t_lo, t_hi): (f64, f64),
     search: &mut Search<'_>,
@@ -545,7 +219,7 @@ fn choose(
 }
 
 /// What one scale's search ended with.
-enum Attempt {
+pub(super) enum Attempt {
     Fitted(Fitted),
     Unreachable(Unreachable),
     /// Predicted over the ceiling even at the quality floor (its predicted size).
@@ -629,7 +303,7 @@ pub fn fit_frame(
 
 /// Choose a quality for `src` at its current scale and verify it with full encodes (one
 /// when the prediction holds, at most three).
-fn search_at_scale(
+pub(super) fn search_at_scale(
     src: &dyn Frame,
     window: (u64, u64),
     downscaled: bool,
@@ -713,7 +387,7 @@ fn search_at_scale(
     }))
 }
 
-fn resize_into(src: &Source<'_>, nw: u32, nh: u32, dst: &mut Vec<u8>) -> Result<()> {
+pub(super) fn resize_into(src: &Source<'_>, nw: u32, nh: u32, dst: &mut Vec<u8>) -> Result<()> {
     let internal =
         |e: &dyn std::fmt::Display| Error::new(ErrorKind::InternalError, format!("downscale: {e}"));
     let from = fir::images::ImageRef::new(src.width, src.height, src.pixels, fir::PixelType::U8x3)
@@ -728,18 +402,4 @@ fn resize_into(src: &Source<'_>, nw: u32, nh: u32, dst: &mut Vec<u8>) -> Result<
     fir::Resizer::new()
         .resize(&from, &mut to, &options)
         .map_err(|e| internal(&e))
-}
-
-/// The input's bytes with every private metadata segment (Exif, XMP, comments, other APPn)
-/// and any trailing data removed; JFIF, ICC and Adobe segments and all pixel data kept
-/// byte for byte.
-pub fn strip_metadata(data: &[u8], probe: &Probe) -> Vec<u8> {
-    let mut out = Vec::with_capacity(probe.image_end);
-    let mut pos = 0;
-    for seg in probe.segments.iter().filter(|s| s.is_private()) {
-        out.extend_from_slice(&data[pos..seg.start]);
-        pos = seg.end;
-    }
-    out.extend_from_slice(&data[pos..probe.image_end]);
-    out
 }
