@@ -1,0 +1,278 @@
+//! Checking `info.json` against the entries: keys, types, listed files, the codes the
+//! service answers with.
+
+use super::*;
+
+/// An image `info.json` lists, and where its bytes are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedImage<'a> {
+    /// What it is.
+    pub role: Role,
+    /// Its `image_type_id`.
+    pub image_type_id: u64,
+    /// The zip entry, or `info.json:images[i]` for inline images.
+    pub entry: String,
+    /// Its bytes, when present: borrowed from the zip entry, or decoded from base64.
+    pub data: Option<Cow<'a, [u8]>>,
+    /// SHA-256 of `data`.
+    pub sha256: Option<[u8; 32]>,
+}
+
+/// What `info.json` says, checked against the zip.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InfoCheck<'a> {
+    /// Every problem found.
+    pub findings: Vec<ZipFinding>,
+    /// The images listed, in `info.json` order (those whose entry could be understood).
+    pub images: Vec<ListedImage<'a>>,
+    /// `id_info.id_type`, when a string.
+    pub id_type: Option<String>,
+}
+
+/// Check `info.json` (schema, ids, country, id_type) and that every image it lists is in the
+/// zip and is a JPEG. Images are not decoded here.
+pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
+    let mut out = InfoCheck::default();
+    let Some(info) = read.entries.iter().find(|e| e.name == protocol::INFO_JSON) else {
+        out.findings.push(ZipFinding::new(
+            "2203",
+            "info_json_missing",
+            "the zip has no info.json at its root",
+        ));
+        return out;
+    };
+    let json: Value = match serde_json::from_slice(&info.data) {
+        Ok(Value::Object(map)) => Value::Object(map),
+        Ok(_) => {
+            out.findings.push(ZipFinding::new(
+                "2203",
+                "info_json_invalid",
+                "info.json is JSON but not an object",
+            ));
+            return out;
+        }
+        Err(e) => {
+            out.findings.push(ZipFinding::new(
+                "2203",
+                "info_json_invalid",
+                format!("info.json is not valid JSON: {e}"),
+            ));
+            return out;
+        }
+    };
+    let missing = |key: &str| {
+        ZipFinding::new("2213", "missing_key", format!("info.json has no {key}")).at(key)
+    };
+    let wrong = |key: &str, want: &str| {
+        ZipFinding::new(
+            "2204",
+            "wrong_type",
+            format!("info.json {key} must be {want}"),
+        )
+        .at(key)
+    };
+    let f = &mut out.findings;
+
+    match json.get("package_information") {
+        None => f.push(missing("package_information")),
+        Some(Value::Object(_)) => {}
+        Some(_) => f.push(wrong("package_information", "an object")),
+    }
+    match json.get("id_info") {
+        None => f.push(missing("id_info")),
+        Some(Value::Object(id_info)) => {
+            match id_info.get("country") {
+                None => f.push(missing("id_info.country")),
+                Some(Value::String(c)) if protocol::is_country_code(c) => {}
+                Some(Value::String(c)) => f.push(
+                    ZipFinding::new(
+                        "1014",
+                        "unsupported_country",
+                        format!("{c:?} is not an ISO 3166-1 alpha-2 country code"),
+                    )
+                    .at("id_info.country"),
+                ),
+                Some(_) => f.push(wrong("id_info.country", "a string")),
+            }
+            match id_info.get("id_type") {
+                None | Some(Value::Null) => {}
+                Some(Value::String(t)) if protocol::is_id_type_keyword(t) => {
+                    out.id_type = Some(t.clone())
+                }
+                Some(Value::String(t)) => f.push(
+                    ZipFinding::new(
+                        "1014",
+                        "unsupported_id_type",
+                        format!("{t:?} is not a Smile ID id_type keyword (e.g. PASSPORT)"),
+                    )
+                    .at("id_info.id_type"),
+                ),
+                Some(_) => f.push(wrong("id_info.id_type", "a string")),
+            }
+        }
+        Some(_) => f.push(wrong("id_info", "an object")),
+    }
+    let images = match json.get("images") {
+        None => {
+            f.push(missing("images"));
+            return out;
+        }
+        Some(Value::Array(list)) => list,
+        Some(_) => {
+            f.push(wrong("images", "a list"));
+            return out;
+        }
+    };
+    for (i, image) in images.iter().enumerate() {
+        let key = format!("images[{i}]");
+        let Value::Object(image) = image else {
+            f.push(wrong(&key, "an object"));
+            continue;
+        };
+        let id = match image.get("image_type_id") {
+            None => {
+                f.push(missing(&format!("{key}.image_type_id")));
+                continue;
+            }
+            Some(Value::Number(n)) => n.as_u64(),
+            Some(_) => {
+                f.push(wrong(&format!("{key}.image_type_id"), "a number"));
+                continue;
+            }
+        };
+        let Some((role, inline)) = id.and_then(Role::from_image_type_id) else {
+            f.push(wrong(
+                &format!("{key}.image_type_id"),
+                "one of 0..7 (0/1/4/5 files, 2/3/6/7 base64)",
+            ));
+            continue;
+        };
+        let field = if inline { "image" } else { "file_name" };
+        let text = match image.get(field) {
+            None => {
+                f.push(missing(&format!("{key}.{field}")));
+                continue;
+            }
+            Some(Value::String(s)) => s,
+            Some(_) => {
+                f.push(wrong(&format!("{key}.{field}"), "a string"));
+                continue;
+            }
+        };
+        let absent = |m: String| ZipFinding::new("0001", "image_missing", m);
+        let (entry, data) = if inline {
+            let entry = format!("info.json:{key}");
+            match BASE64.decode(text.trim()) {
+                Ok(d) if !d.is_empty() => (entry, Some(Cow::Owned(d))),
+                Ok(_) => {
+                    f.push(absent(format!("{key} is inline but its image is empty")).at(&entry));
+                    (entry, None)
+                }
+                Err(e) => {
+                    f.push(
+                        ZipFinding::new(
+                            "0001",
+                            "image_undecodable",
+                            format!("{key}: the base64 image does not decode: {e}"),
+                        )
+                        .at(&entry),
+                    );
+                    (entry, None)
+                }
+            }
+        } else {
+            match read.entries.iter().find(|e| &e.name == text) {
+                Some(e) => (text.clone(), Some(Cow::Borrowed(e.data.as_slice()))),
+                None => {
+                    f.push(
+                        absent(format!("{key} names {text:?}, which is not in the zip"))
+                            .at(text.clone()),
+                    );
+                    (text.clone(), None)
+                }
+            }
+        };
+        if let Some(d) = &data {
+            if probe::sniff(d) != Some(Format::Jpeg) {
+                f.push(
+                    ZipFinding::new(
+                        "0001",
+                        "image_not_jpeg",
+                        format!("{entry}: not a JPEG by content; only JPEG images are accepted"),
+                    )
+                    .at(&entry),
+                );
+            }
+        }
+        let sha256 = data.as_deref().map(|d| Sha256::digest(d).into());
+        out.images.push(ListedImage {
+            role,
+            image_type_id: id.expect("matched"),
+            entry,
+            data,
+            sha256,
+        });
+    }
+    let count = |role| out.images.iter().filter(|i| i.role == role).count();
+    if count(Role::IdFront) == 0 {
+        f.push(ZipFinding::new(
+            "0001",
+            "no_id_front",
+            "no ID front image (image_type_id 1 or 3)",
+        ));
+    }
+    if count(Role::Selfie) == 0 {
+        f.push(ZipFinding::note(
+            "no_selfie",
+            Severity::Warn,
+            "no selfie (image_type_id 0 or 2): the job must set use_enrolled_image",
+        ));
+    }
+    for (role, most) in [
+        (Role::IdFront, 1),
+        (Role::IdBack, 1),
+        (Role::Selfie, 1),
+        (Role::Liveness, 8),
+    ] {
+        if count(role) > most {
+            f.push(ZipFinding::note(
+                "too_many_images",
+                Severity::Warn,
+                format!(
+                    "{} {} images; a job takes at most {most}",
+                    count(role),
+                    role.as_str()
+                ),
+            ));
+        }
+    }
+    let listed: HashSet<&str> = out.images.iter().map(|i| i.entry.as_str()).collect();
+    for e in &read.entries {
+        if e.name != protocol::INFO_JSON && !listed.contains(e.name.as_str()) {
+            f.push(
+                ZipFinding::note(
+                    "stray_entry",
+                    Severity::Warn,
+                    format!("{}: in the zip but not listed in info.json", e.name),
+                )
+                .at(e.name.clone()),
+            );
+        }
+    }
+    let mut hashes: BTreeMap<[u8; 32], &str> = BTreeMap::new();
+    for image in &out.images {
+        if let Some(h) = image.sha256 {
+            if let Some(first) = hashes.insert(h, &image.entry) {
+                f.push(
+                    ZipFinding::note(
+                        "duplicate_image",
+                        Severity::Warn,
+                        format!("{} is the same image as {first}", image.entry),
+                    )
+                    .at(image.entry.clone()),
+                );
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,246 @@
+//! `validate-zip`: read any upload zip (ours or another SDK's) the way the service would and
+//! predict its answer, without extracting anything to disk and through byte caps.
+//!
+//! The predicted code is the first that applies, in the order the service meets them:
+//!
+//! | code | when |
+//! |---|---|
+//! | `0903` | the zip cannot be read: corrupt, a CRC or size that does not match, encrypted, duplicate or unsafe entry names, over the caps |
+//! | `2203` | `info.json` is missing or is not a JSON object |
+//! | `2213` | a required key is missing: `package_information`, `id_info`, `id_info.country`, `images`, an image's `image_type_id`, its `file_name` (files) or `image` (inline) |
+//! | `2204` | a value has the wrong type: `images` not a list, `image_type_id` not a number (or not one of 0..7), a name or country not a string |
+//! | `1014` | a country that is not an ISO 3166-1 alpha-2 code, or an id_type that is not a keyword |
+//! | `0001` | an image listed but absent, not a JPEG, not decodable or cut short, or no ID front image |
+//!
+//! Findings that the service does not reject at upload (stray entries, a missing selfie that
+//! the enrolled image may replace, the capture-quality findings of each image) are listed
+//! with `code: null`.
+
+use crate::batch;
+use crate::policy::Policy;
+use crate::probe::{self, Format};
+use crate::protocol::{self, Role};
+use crate::report::{Report, Severity, Verdict};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+
+mod info;
+mod read;
+
+pub use info::*;
+pub use read::*;
+
+/// Caps for reading an upload zip in memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZipLimits {
+    /// Largest zip accepted. Default 256 MiB (a job of 11 images at 10 MB each is ~110 MB).
+    pub max_zip_bytes: u64,
+    /// Most entries. Default 64 (a job has at most 12).
+    pub max_entries: u32,
+    /// Largest uncompressed entry. Default 192 MiB (an inline `info.json` holds 11 images
+    /// as base64).
+    pub max_entry_bytes: u64,
+    /// Largest total uncompressed size. Default 256 MiB.
+    pub max_total_bytes: u64,
+    /// Largest compression ratio of one entry over 64 KiB. Default 100.
+    pub max_ratio: u32,
+}
+
+impl Default for ZipLimits {
+    fn default() -> Self {
+        ZipLimits {
+            max_zip_bytes: 256 << 20,
+            max_entries: 64,
+            max_entry_bytes: 192 << 20,
+            max_total_bytes: 256 << 20,
+            max_ratio: 100,
+        }
+    }
+}
+
+/// One problem found in an upload zip.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZipFinding {
+    /// The service code this predicts, or `null` when the upload itself would be accepted.
+    pub code: Option<&'static str>,
+    /// Stable snake_case name of the problem (`image_missing`, `blurry`, ...).
+    pub finding: &'static str,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Human-readable explanation.
+    pub message: String,
+    /// The zip entry (or `info.json` key path) concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+}
+
+impl ZipFinding {
+    fn new(code: &'static str, finding: &'static str, message: impl Into<String>) -> Self {
+        ZipFinding {
+            code: Some(code),
+            finding,
+            severity: Severity::Reject,
+            message: message.into(),
+            entry: None,
+        }
+    }
+
+    fn note(finding: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+        ZipFinding {
+            code: None,
+            finding,
+            severity,
+            message: message.into(),
+            entry: None,
+        }
+    }
+
+    fn at(mut self, entry: impl Into<String>) -> Self {
+        self.entry = Some(entry.into());
+        self
+    }
+}
+
+/// One listed image and its check report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntryReport {
+    /// The zip entry, or `info.json:images[i]`.
+    pub entry: String,
+    /// What it is.
+    pub role: Role,
+    /// Its `image_type_id`.
+    pub image_type_id: u64,
+    /// SHA-256 of its bytes (hex).
+    pub sha256: String,
+    /// The check report (class from its role and `id_info.id_type`).
+    pub report: Report,
+}
+
+/// The answer of `validate-zip`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Validation {
+    /// Always `"validation"`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The zip checked.
+    pub path: String,
+    /// False when the service would reject the upload.
+    pub valid: bool,
+    /// The code the service would answer with, or `null`.
+    pub code: Option<&'static str>,
+    /// Why (or that it would be accepted).
+    pub message: String,
+    /// Every problem found, zip and images.
+    pub findings: Vec<ZipFinding>,
+    /// Each listed image that could be read, with its check report.
+    pub images: Vec<EntryReport>,
+}
+
+impl Validation {
+    /// A zip the service could not read at all (`0903`), e.g. one over the size cap.
+    pub fn unreadable(path: &str, finding: &'static str, message: &str) -> Self {
+        Validation {
+            kind: "validation",
+            path: path.to_string(),
+            valid: false,
+            code: Some("0903"),
+            message: message.to_string(),
+            findings: vec![ZipFinding::new("0903", finding, message)],
+            images: Vec::new(),
+        }
+    }
+}
+
+/// The order in which the service meets the codes.
+const PRECEDENCE: [&str; 6] = ["0903", "2203", "2213", "2204", "1014", "0001"];
+
+/// Validate an upload zip held in memory. `template` supplies limits and thresholds; each
+/// image is checked (decoded, every capture-quality check) with its role's class, in
+/// parallel on the current rayon pool.
+pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLimits) -> Validation {
+    let mut findings = Vec::new();
+    let mut images = Vec::new();
+    match read_zip(bytes, limits) {
+        Err(f) => findings.push(f),
+        Ok(read) => {
+            let info = check_info(&read);
+            findings.extend(info.findings);
+            let checked: Vec<(EntryReport, Option<ZipFinding>)> = info
+                .images
+                .par_iter()
+                .with_max_len(1)
+                .filter_map(|image| {
+                    let data = image.data.as_deref()?;
+                    let mut policy = template.clone();
+                    policy.class = image.role.class(info.id_type.as_deref());
+                    let name = format!("{path}!{}", image.entry);
+                    let report = batch::check_isolated(data, &name, &policy);
+                    // Not a JPEG at all was reported by `check_info`.
+                    let jpeg = probe::sniff(data) == Some(Format::Jpeg);
+                    let failed = if jpeg && report.verdict == Verdict::Error {
+                        let why = report.error.as_ref().map_or("", |e| e.message.as_str());
+                        Some(ZipFinding::new(
+                            "0001",
+                            "image_undecodable",
+                            format!("{}: the image does not decode: {why}", image.entry),
+                        ))
+                    } else if jpeg && report.has(crate::report::FindingCode::Truncated) {
+                        Some(ZipFinding::new(
+                            "0001",
+                            "image_truncated",
+                            format!(
+                                "{}: the JPEG is cut short; part of the picture is missing",
+                                image.entry
+                            ),
+                        ))
+                    } else {
+                        None
+                    }
+                    .map(|f| f.at(image.entry.clone()));
+                    let entry = EntryReport {
+                        entry: image.entry.clone(),
+                        role: image.role,
+                        image_type_id: image.image_type_id,
+                        sha256: protocol::hex(&image.sha256.expect("with data")),
+                        report,
+                    };
+                    Some((entry, failed))
+                })
+                .collect();
+            for (entry, failed) in checked {
+                findings.extend(failed);
+                for f in &entry.report.findings {
+                    findings.push(ZipFinding {
+                        code: None,
+                        finding: f.code.as_str(),
+                        severity: f.severity,
+                        message: format!("{}: {}", entry.entry, f.message),
+                        entry: Some(entry.entry.clone()),
+                    });
+                }
+                images.push(entry);
+            }
+        }
+    }
+    let decisive = PRECEDENCE
+        .iter()
+        .find_map(|code| findings.iter().find(|f| f.code == Some(*code)));
+    Validation {
+        kind: "validation",
+        path: path.to_string(),
+        valid: decisive.is_none(),
+        code: decisive.and_then(|f| f.code),
+        message: decisive.map_or_else(
+            || "the service would accept this upload".to_string(),
+            |f| f.message.clone(),
+        ),
+        findings,
+        images,
+    }
+}
