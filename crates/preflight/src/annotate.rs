@@ -1,6 +1,6 @@
 //! Annotated pictures for people: the analysis plane with the document outline (green),
-//! glare pixels (magenta) and the verdict's worst finding
-//! drawn as a coloured frame (green pass, amber warn, red reject).
+//! the pixels the glare rule starts from and its largest spot boxed (magenta), and the
+//! verdict drawn as a coloured frame (green pass, amber warn, red reject).
 
 use crate::analysis;
 use crate::decode;
@@ -35,10 +35,38 @@ pub fn annotate(data: &[u8], report: &Report, policy: &Policy) -> Result<Vec<u8>
     }
     let metrics = report.metrics.as_ref();
     if let Some(doc) = metrics.and_then(|m| m.document.as_ref()) {
+        // The pixels the glare rule starts from (clipped with their four neighbours at its
+        // level: the floor, or 12 above the paper white), and the largest spot it kept
+        // boxed; a white page has no level and shows none. Painting every pixel at the floor
+        // coloured white paper and pale print as if they were glare.
         let mask = analysis::quad_mask(&a, &doc.quad, 0.04);
-        for i in mask.indices(w) {
-            if a.luma[i] >= policy.thresholds.glare_luma {
-                img.put_pixel(i as u32 % w, i as u32 / w, image::Rgb([255, 0, 255]));
+        let hist = analysis::luma_histogram(&a, &mask);
+        let g = analysis::glare(&a, &mask, &hist, policy.thresholds.glare_luma);
+        if let Ok(level) = u8::try_from(g.level) {
+            for i in mask.indices(w) {
+                let (x, y) = (i as u32 % w, i as u32 / w);
+                if x == 0 || y == 0 || x + 1 >= w || y + 1 >= h {
+                    continue;
+                }
+                let wu = w as usize;
+                let clipped = [i, i - 1, i + 1, i - wu, i + wu]
+                    .iter()
+                    .all(|&j| a.luma[j] >= level);
+                if clipped {
+                    img.put_pixel(x, y, image::Rgb([255, 0, 255]));
+                }
+            }
+        }
+        if let Some((x0, y0, x1, y1)) = g.largest_box {
+            for x in x0..x1 {
+                for y in [y0, y1.saturating_sub(1)] {
+                    img.put_pixel(x.min(w - 1), y.min(h - 1), image::Rgb([255, 0, 255]));
+                }
+            }
+            for y in y0..y1 {
+                for x in [x0, x1.saturating_sub(1)] {
+                    img.put_pixel(x.min(w - 1), y.min(h - 1), image::Rgb([255, 0, 255]));
+                }
             }
         }
         let s = f64::from(a.scale);
