@@ -1,4 +1,5 @@
 use super::*;
+use crate::presets::spec_stats;
 
 fn small(mut s: SynthSpec) -> SynthSpec {
     s.width = 640;
