@@ -4,6 +4,7 @@ use crate::cli::CheckArgs;
 use crate::output::{emit_json, human, progress_bar};
 use kyc_preflight::{Summary, Verdict};
 
+/// Run `preflight check`; the return value is the process exit code.
 pub fn run(args: CheckArgs) -> u8 {
     let mut policy = args.class.policy();
     args.limits.apply(&mut policy);

@@ -5,6 +5,7 @@ use crate::files::write_atomically;
 use crate::output::{emit_json, progress_bar};
 use std::path::Path;
 
+/// Run `preflight eval`; the return value is the process exit code.
 pub fn run(args: EvalArgs) -> u8 {
     use kyc_preflight::{DocumentClass, Policy};
     use preflight_eval as eval;

@@ -5,6 +5,7 @@ use crate::files::{same_file, write_atomically};
 use crate::output::{emit_json, human};
 use kyc_preflight::{fix, Error, ErrorKind, Report, Scratch, Summary, Verdict};
 
+/// Run `preflight fix`; the return value is the process exit code.
 pub fn run(args: FixArgs) -> u8 {
     let mut policy = args.class.policy();
     args.limits.apply(&mut policy);

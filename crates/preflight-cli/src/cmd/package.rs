@@ -7,6 +7,7 @@ use crate::output::{emit_json, human};
 use kyc_preflight::{Summary, Verdict};
 use std::path::Path;
 
+/// Run `preflight package`; the return value is the process exit code.
 pub fn run(args: PackageArgs) -> u8 {
     use kyc_preflight::{
         package, IdInfo, PackageInput, PackageRequest, Partner, PartnerParams, PrepUploadRequest,

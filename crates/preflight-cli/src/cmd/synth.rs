@@ -4,6 +4,7 @@ use crate::cli::SynthArgs;
 use crate::files::write_atomically;
 use std::path::Path;
 
+/// Run `preflight synth`; the return value is the process exit code.
 pub fn run(args: SynthArgs) -> u8 {
     use preflight_synth::{render, DocKind, SynthSpec, Variant};
     let Some(variant) = Variant::from_label(&args.variant) else {

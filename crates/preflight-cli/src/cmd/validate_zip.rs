@@ -5,6 +5,7 @@ use crate::cli::ValidateZipArgs;
 use crate::output::emit_json;
 use kyc_preflight::ErrorKind;
 
+/// Run `preflight validate-zip`; the return value is the process exit code.
 pub fn run(args: ValidateZipArgs) -> u8 {
     use kyc_preflight::{validate_zip, ZipLimits};
     let limits = ZipLimits::default();
