@@ -82,88 +82,82 @@ pub(super) fn choose(
     candidates.truncate(RERANK);
     let grid = ColourGrid::new(a, work.to_image / f64::from(a.scale));
     let ink = Ink::new(work);
-    let (score, runner_up);
-    let candidate = {
-        let mut ranked: Vec<Ranked> = candidates
-            .into_iter()
-            .map(|c| {
-                let real = c.ids.map(|i| lines[i].border.is_none());
-                let sep = grid.region(&c.corners, real);
-                let content = ink.content(&c.corners);
-                let nb = real.iter().filter(|r| !**r).count();
-                // A closed outline with an ID's shape and print inside is the strongest
-                // evidence there is; a cut outline rests on the frame border and must beat it.
-                let shaped = nb == 0
-                    && content >= DOCUMENT_INK
-                    && aspect_off(&c.corners, aspects) <= DOCUMENT_ASPECT_TOLERANCE;
-                Ranked {
-                    total: c.score + REGION_WEIGHT * sep - INK_WEIGHT * (1.0 - content),
-                    edge: c.score,
-                    sep,
-                    shaped,
-                    c,
-                }
-            })
-            .collect();
-        // A side of `r` lies along a real side of `o`: both its ends within `tol` of that
-        // side's line.
-        let shares_side = |r: &Ranked, o: &Ranked| {
-            (0..4).any(|k| {
-                let (p, q) = (r.c.corners[k], r.c.corners[(k + 1) % 4]);
-                o.c.ids.iter().any(|&i| {
-                    let l = &lines[i];
-                    l.border.is_none() && [p, q].iter().all(|&p| l.offset(p).abs() <= tol)
-                })
-            })
-        };
-        // The bonus goes to a shaped outline unless another outline is clearly better on
-        // both physical cues at once, stronger edges and a stronger colour step to its
-        // surroundings: a patch of a patterned table or cloth has print-like edges and a
-        // card's shape, but the real document beside it (even cut by the frame) stands out.
-        // Nor when it is a block of an outline that contains it (`CONTAINER_*`, `BLOCK_*`).
-        let contains =
-            |o: &Ranked, r: &Ranked| r.c.corners.iter().all(|&p| inside(&o.c.corners, p));
-        let dominated = |r: &Ranked, all: &[Ranked]| {
-            all.iter().any(|o| {
-                (o.edge >= r.edge + DOMINANCE_EDGE && o.sep >= r.sep + DOMINANCE_SEPARATION)
-                    || (o.edge >= r.edge + CONTAINER_EDGE
-                        && o.sep >= r.sep + CONTAINER_SEPARATION
-                        && contains(o, r))
-                    || (r.c.worst_overshoot >= BLOCK_OVERSHOOT
-                        && o.sep >= r.sep + BLOCK_SEPARATION
-                        && o.c.ids.iter().any(|&i| lines[i].border.is_some())
-                        && shares_side(r, o)
-                        && contains(o, r))
-            })
-        };
-        // Nor when it hugs the frame: a whole document seen with background around it is
-        // what the bonus rewards; an outline within `DOCUMENT_MARGIN` of the frame is as
-        // likely a block of a document that fills the frame (a tight crop) or the frame's
-        // own edge.
-        let (mx, my) = (DOCUMENT_MARGIN * w, DOCUMENT_MARGIN * h);
-        let hugs_frame = |r: &Ranked| {
-            r.c.corners
-                .iter()
-                .any(|&(x, y)| x < mx || y < my || x > w - 1.0 - mx || y > h - 1.0 - my)
-        };
-        let bonus: Vec<bool> = ranked
-            .iter()
-            .map(|r| r.shaped && !hugs_frame(r) && !dominated(r, &ranked))
-            .collect();
-        for (r, b) in ranked.iter_mut().zip(bonus) {
-            if b {
-                r.total += DOCUMENT_BONUS;
+    let mut ranked: Vec<Ranked> = candidates
+        .into_iter()
+        .map(|c| {
+            let real = c.ids.map(|i| lines[i].border.is_none());
+            let sep = grid.region(&c.corners, real);
+            let content = ink.content(&c.corners);
+            let nb = real.iter().filter(|r| !**r).count();
+            // A closed outline with an ID's shape and print inside is the strongest
+            // evidence there is; a cut outline rests on the frame border and must beat it.
+            let shaped = nb == 0
+                && content >= DOCUMENT_INK
+                && aspect_off(&c.corners, aspects) <= DOCUMENT_ASPECT_TOLERANCE;
+            Ranked {
+                total: c.score + REGION_WEIGHT * sep - INK_WEIGHT * (1.0 - content),
+                edge: c.score,
+                sep,
+                shaped,
+                c,
             }
-        }
-        ranked.sort_by(|x, y| y.total.total_cmp(&x.total));
-        runner_up = ranked.get(1).map(|r| r.total);
-        let best = ranked.into_iter().next()?;
-        score = best.total;
-        best.c
+        })
+        .collect();
+    // A side of `r` lies along a real side of `o`: both its ends within `tol` of that
+    // side's line.
+    let shares_side = |r: &Ranked, o: &Ranked| {
+        (0..4).any(|k| {
+            let (p, q) = (r.c.corners[k], r.c.corners[(k + 1) % 4]);
+            o.c.ids.iter().any(|&i| {
+                let l = &lines[i];
+                l.border.is_none() && [p, q].iter().all(|&p| l.offset(p).abs() <= tol)
+            })
+        })
     };
+    // The bonus goes to a shaped outline unless another outline is clearly better on
+    // both physical cues at once, stronger edges and a stronger colour step to its
+    // surroundings: a patch of a patterned table or cloth has print-like edges and a
+    // card's shape, but the real document beside it (even cut by the frame) stands out.
+    // Nor when it is a block of an outline that contains it (`CONTAINER_*`, `BLOCK_*`).
+    let contains = |o: &Ranked, r: &Ranked| r.c.corners.iter().all(|&p| inside(&o.c.corners, p));
+    let dominated = |r: &Ranked, all: &[Ranked]| {
+        all.iter().any(|o| {
+            (o.edge >= r.edge + DOMINANCE_EDGE && o.sep >= r.sep + DOMINANCE_SEPARATION)
+                || (o.edge >= r.edge + CONTAINER_EDGE
+                    && o.sep >= r.sep + CONTAINER_SEPARATION
+                    && contains(o, r))
+                || (r.c.worst_overshoot >= BLOCK_OVERSHOOT
+                    && o.sep >= r.sep + BLOCK_SEPARATION
+                    && o.c.ids.iter().any(|&i| lines[i].border.is_some())
+                    && shares_side(r, o)
+                    && contains(o, r))
+        })
+    };
+    // Nor when it hugs the frame: a whole document seen with background around it is
+    // what the bonus rewards; an outline within `DOCUMENT_MARGIN` of the frame is as
+    // likely a block of a document that fills the frame (a tight crop) or the frame's
+    // own edge.
+    let (mx, my) = (DOCUMENT_MARGIN * w, DOCUMENT_MARGIN * h);
+    let hugs_frame = |r: &Ranked| {
+        r.c.corners
+            .iter()
+            .any(|&(x, y)| x < mx || y < my || x > w - 1.0 - mx || y > h - 1.0 - my)
+    };
+    let bonus: Vec<bool> = ranked
+        .iter()
+        .map(|r| r.shaped && !hugs_frame(r) && !dominated(r, &ranked))
+        .collect();
+    for (r, b) in ranked.iter_mut().zip(bonus) {
+        if b {
+            r.total += DOCUMENT_BONUS;
+        }
+    }
+    ranked.sort_by(|x, y| y.total.total_cmp(&x.total));
+    let runner_up = ranked.get(1).map(|r| r.total);
+    let best = ranked.into_iter().next()?;
     Some(Chosen {
-        candidate,
-        score,
+        candidate: best.c,
+        score: best.total,
         runner_up,
     })
 }
