@@ -48,11 +48,7 @@ pub fn annotate(data: &[u8], report: &Report, policy: &Policy) -> Result<Vec<u8>
                 if x == 0 || y == 0 || x + 1 >= w || y + 1 >= h {
                     continue;
                 }
-                let wu = w as usize;
-                let clipped = [i, i - 1, i + 1, i - wu, i + wu]
-                    .iter()
-                    .all(|&j| a.luma[j] >= level);
-                if clipped {
+                if analysis::clipped(&a, i, level) {
                     img.put_pixel(x, y, image::Rgb([255, 0, 255]));
                 }
             }

@@ -42,6 +42,19 @@ pub const GLARE_MAX_ELONGATION: f64 = 12.0;
 /// blown out, which `overexposed` reports): no spot on it can be told from the paper.
 const GLARE_WHITE_PAGE: f64 = 0.5;
 
+/// Whether plane pixel `i` (not on the plane's border) is clipped at `level`: it and its
+/// four neighbours all reach it, so strokes of white print two pixels wide do not count.
+#[inline]
+pub fn clipped(a: &Analysis, i: usize, level: u8) -> bool {
+    let w = a.width as usize;
+    a.luma[i]
+        .min(a.luma[i - 1])
+        .min(a.luma[i + 1])
+        .min(a.luma[i - w])
+        .min(a.luma[i + w])
+        >= level
+}
+
 /// The glare spots inside mask `m` (see [`Glare`]); `hist` is the mask's
 /// [`luma_histogram`], `floor` the lowest luma that can be glare (`Thresholds::glare_luma`).
 pub fn glare(a: &Analysis, m: &Mask, hist: &[u32; 256], floor: u8) -> Glare {
@@ -77,13 +90,7 @@ pub fn glare(a: &Analysis, m: &Mask, hist: &[u32; 256], floor: u8) -> Glare {
             continue;
         }
         for x in (r.x0 as usize).max(1)..(r.x1 as usize).min(w.saturating_sub(1)) {
-            let i = y * w + x;
-            let v = a.luma[i]
-                .min(a.luma[i - 1])
-                .min(a.luma[i + 1])
-                .min(a.luma[i - w])
-                .min(a.luma[i + w]);
-            if v >= level {
+            if clipped(a, y * w + x, level) {
                 on[(y - by0) * bw + (x - bx0)] = true;
             }
         }
