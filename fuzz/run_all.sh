@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Run every fuzz target for a budget, JOBS at a time, and write the results table into
-# docs/fuzzing.md:  fuzz/run_all.sh BUDGET_SECONDS [JOBS=nproc]
+# Run every fuzz target (or the ones named) for a budget, JOBS at a time, and write the
+# results into the table in docs/fuzzing.md:
+#   fuzz/run_all.sh BUDGET_SECONDS [JOBS=nproc] [TARGET...]
+# The table has one row per target; a run replaces the rows of the targets it ran and keeps
+# the others, so a long campaign can be split over several runs (each row says when it ran
+# and on which commit).
 #
 # Each target runs through fuzz/run.sh (one fork-mode worker, so a target uses about one
 # core; crashes are saved to artifacts/TARGET/ and fuzzing carries on). The targets are built
@@ -13,8 +17,9 @@
 # Logs: fuzz/logs/<UTC timestamp>/TARGET.log.
 set -euo pipefail
 cd "$(dirname "$0")"
-budget=${1:?usage: fuzz/run_all.sh BUDGET_SECONDS [JOBS]}
+budget=${1:?usage: fuzz/run_all.sh BUDGET_SECONDS [JOBS] [TARGET...]}
 jobs=${2:-$(nproc)}
+shift $(($# < 2 ? $# : 2))
 cores=$(nproc)
 regression=../crates/preflight/tests/data/regression
 doc=../docs/fuzzing.md
@@ -29,7 +34,15 @@ mkdir -p "$logs"
 
 echo "== building every target (cargo +nightly fuzz build)"
 cargo +nightly fuzz build
-mapfile -t targets < <(cargo +nightly fuzz list)
+mapfile -t all < <(cargo +nightly fuzz list)
+if [ $# -gt 0 ]; then
+    for t in "$@"; do
+        printf '%s\n' "${all[@]}" | grep -qxF "$t" || { echo "no fuzz target named $t (have: ${all[*]})" >&2; exit 2; }
+    done
+    targets=("$@")
+else
+    targets=("${all[@]}")
+fi
 
 # The artifacts present before the run, so only new ones are counted.
 for t in "${targets[@]}"; do
@@ -57,13 +70,7 @@ done
 wait
 
 started=$(date -u -d "${stamp:0:8} ${stamp:9:2}:${stamp:11:2}:${stamp:13:2}" '+%Y-%m-%d %H:%M' 2>/dev/null || echo "$stamp")
-table=$(mktemp)
-{
-    echo "Run $started UTC, \`fuzz/run_all.sh $budget $jobs\`: ${budget} s per target, $jobs at a time on $cores cores; library and targets at $commit. CPU-minutes are user + sys of the run's process tree; executions, coverage and corpus are libFuzzer's last status line."
-    echo
-    echo "| target | wall s | CPU-minutes | executions | coverage (cov / ft) | corpus | crashes / timeouts / OOMs | commit |"
-    echo "|---|---|---|---|---|---|---|---|"
-} >"$table"
+rows=$(mktemp)
 found=0
 for t in "${targets[@]}"; do
     read -r wall user sys <"$logs/$t.time" || { wall=0; user=0; sys=0; }
@@ -88,9 +95,31 @@ for t in "${targets[@]}"; do
         echo "   $t: $f -> crates/preflight/tests/data/regression/$t/${f#*-}.bin"
         found=$((found + 1))
     done
-    printf '| `%s` | %s | %s | %s | %s / %s | %s | %s / %s / %s | %s |\n' \
-        "$t" "$wall" "$cpu" "$execs" "$cov" "$ft" "$corp" "$crashes" "$timeouts" "$ooms" "$commit" >>"$table"
+    printf '| `%s` | %s | %s s × %s | %s | %s | %s | %s / %s | %s | %s / %s / %s | %s |\n' \
+        "$t" "$started" "$budget" "$jobs" "$wall" "$cpu" "$execs" "$cov" "$ft" "$corp" \
+        "$crashes" "$timeouts" "$ooms" "$commit" >>"$rows"
 done
+
+# The new table: this run's rows, plus the rows of targets it did not run (from the table
+# already in the document), sorted by target.
+header='| target | run (UTC) | budget × jobs | wall s | CPU-minutes | executions | coverage (cov / ft) | corpus | crashes / timeouts / OOMs | commit |'
+kept=$(mktemp)
+sed -n '/<!-- run_all:begin -->/,/<!-- run_all:end -->/p' "$doc" | grep -E '^\| `' |
+    while IFS= read -r line; do
+        name=$(sed -E 's/^\| `([^`]+)`.*/\1/' <<<"$line")
+        # Old rows in another column layout are dropped rather than mixed in.
+        [ "$(grep -o '|' <<<"$line" | wc -l)" -eq "$(grep -o '|' <<<"$header" | wc -l)" ] || continue
+        printf '%s\n' "${targets[@]}" | grep -qxF "$name" || printf '%s\n' "$line"
+    done >"$kept" || true
+table=$(mktemp)
+{
+    echo "One row per target, from the latest \`fuzz/run_all.sh\` run that included it. CPU-minutes are user + sys of the run's process tree; executions, coverage and corpus are libFuzzer's last status line; commit is what the library and targets were built from."
+    echo
+    echo "$header"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    sort "$rows" "$kept"
+} >"$table"
+rm -f "$rows" "$kept"
 
 # Replace the table between the markers in docs/fuzzing.md (or append the section).
 begin='<!-- run_all:begin -->'
