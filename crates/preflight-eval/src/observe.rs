@@ -33,9 +33,12 @@ pub struct Observed {
     /// Upright image size, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<(u32, u32)>,
-    /// `metrics.blur_effect`, if reported (the score behind `blurry`).
+    /// `metrics.blur_effect`, if reported (the document's cue behind `blurry`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blur_effect: Option<f64>,
+    /// `metrics.blur`, if reported (the frame's fine detail, the other cue behind `blurry`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blur: Option<f64>,
 }
 
 impl Observed {
@@ -88,6 +91,7 @@ impl Observed {
             quad,
             size,
             blur_effect: v["metrics"]["blur_effect"].as_f64(),
+            blur: v["metrics"]["blur"].as_f64(),
         }
     }
 

@@ -159,10 +159,24 @@ impl Default for EncodeOptions {
 pub struct Thresholds {
     /// Profile name these came from.
     pub profile: &'static str,
-    /// `blurry` when the blur effect (0 sharp .. 1 flat; Crété-Roffet re-blur measure along
-    /// four directions on the document region of the analysis plane) is above this.
-    /// Default 0.40.
+    /// `blurry` needs two cues to agree: the document's blur effect (0 sharp .. 1 flat;
+    /// Crété-Roffet re-blur measure along four directions on the document region of the
+    /// analysis plane) above this, and the whole frame's fine detail (`metrics.blur`, the
+    /// variance of the Laplacian of the analysis plane) below `blur_laplacian`. A camera out
+    /// of focus or shaken softens the whole frame, the surface around the document too, so a
+    /// frame full of fine detail means a high blur effect comes from the document's printing
+    /// (pale, smooth security patterns), not from the camera. Default 0.40.
     pub max_blur_effect: f64,
+    /// See `max_blur_effect`. Default 300 (real phone frames: blurred 5..275, sharp frames
+    /// whose printing scores a high blur effect 500..1900; see docs/accuracy.md).
+    pub blur_laplacian: f64,
+    /// A frame that has lost nearly all its fine detail (below `soft_frame_laplacian`) is
+    /// blurry with weaker document evidence: a blur effect above `soft_blur_effect`.
+    /// Defaults 100 and 0.33 (real blurred frames score 0.33..0.40 on the document, sharp
+    /// ones mostly below 0.30).
+    pub soft_frame_laplacian: f64,
+    /// See `soft_frame_laplacian`.
+    pub soft_blur_effect: f64,
     /// `glare` when glare spots cover more than this fraction of the document (clipped
     /// spots brighter than the paper white, compact and thick: `analysis::glare`). Default
     /// 0.002: a spot of 3 × 3 mm on an ID-1 card, enough to hide a character.
@@ -189,6 +203,9 @@ impl Thresholds {
         Thresholds {
             profile: "default",
             max_blur_effect: 0.40,
+            blur_laplacian: 300.0,
+            soft_frame_laplacian: 100.0,
+            soft_blur_effect: 0.33,
             max_glare_fraction: 0.002,
             glare_luma: 245,
             min_brightness: 40.0,
@@ -204,6 +221,9 @@ impl Thresholds {
         Thresholds {
             profile: "strict",
             max_blur_effect: 0.37,
+            blur_laplacian: 400.0,
+            soft_frame_laplacian: 130.0,
+            soft_blur_effect: 0.31,
             max_glare_fraction: 0.001,
             min_brightness: 55.0,
             max_overexposed_fraction: 0.15,
@@ -219,6 +239,9 @@ impl Thresholds {
         Thresholds {
             profile: "lenient",
             max_blur_effect: 0.45,
+            blur_laplacian: 250.0,
+            soft_frame_laplacian: 80.0,
+            soft_blur_effect: 0.36,
             max_glare_fraction: 0.01,
             min_brightness: 28.0,
             max_overexposed_fraction: 0.40,

@@ -229,12 +229,13 @@ pub struct DocumentMetrics {
 /// Scores measured on the analysis plane. Every score is reported, not only pass/fail.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Metrics {
-    /// Peers' focus score: variance of the Laplacian of the analysis plane (scale-dependent;
-    /// reported for comparison, not used for the verdict).
+    /// Fine detail of the whole frame: variance of the Laplacian of the analysis plane (the
+    /// peers' focus score). `blurry` needs it below `Thresholds::blur_laplacian` as well as a
+    /// high `blur_effect`: camera blur softens the whole frame.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blur: Option<f64>,
-    /// The focus score the `blurry` check uses: Crété-Roffet blur effect on the document
-    /// region, 0 (sharp) .. 1 (flat), independent of contrast and of the photo's resolution.
+    /// The document's focus score: Crété-Roffet blur effect on the document region, 0
+    /// (sharp) .. 1 (flat), independent of contrast and of the photo's resolution.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blur_effect: Option<f64>,
     /// Fraction of the document covered by glare spots: compact, clipped highlights brighter

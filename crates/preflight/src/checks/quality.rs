@@ -54,21 +54,89 @@ pub fn check(m: &Metrics, policy: &Policy) -> Vec<Finding> {
             );
         }
     }
-    // The blur threshold is calibrated on printed documents (sharp text); a face or a
-    // liveness frame is soft by nature, so for those classes the score is only reported.
-    if let (Some(b), true) = (m.blur_effect, policy.class.is_document()) {
-        if b > t.max_blur_effect {
+    // The blur thresholds are calibrated on printed documents (sharp text); a face or a
+    // liveness frame is soft by nature, so for those classes the scores are only reported.
+    // Both cues must agree: the document's blur effect is high, and the frame as a whole has
+    // lost its fine detail (focus and shake blur the surroundings as much as the document).
+    if let (Some(b), Some(detail), true) = (m.blur_effect, m.blur, policy.class.is_document()) {
+        // The blur-effect threshold that applies to this frame's fine detail.
+        let threshold = if detail < t.soft_frame_laplacian {
+            t.soft_blur_effect
+        } else {
+            t.max_blur_effect
+        };
+        if b > threshold && detail < t.blur_laplacian {
             out.push(
                 Finding::new(
                     FindingCode::Blurry,
                     Severity::Reject,
                     format!(
-                        "the document is blurry (blur effect {b:.2}): hold still and let the camera focus"
+                        "the document is blurry (blur effect {b:.2}, fine detail of the frame {detail:.0}): hold still and let the camera focus"
                     ),
                 )
-                .measured(b, t.max_blur_effect),
+                .measured(b, threshold),
             );
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::DocumentClass;
+
+    fn blurry(blur_effect: f64, detail: f64, profile: &str) -> bool {
+        let m = Metrics {
+            blur_effect: Some(blur_effect),
+            blur: Some(detail),
+            ..Metrics::default()
+        };
+        let p = Policy::with_profile(DocumentClass::IdCard, profile).unwrap();
+        check(&m, &p).iter().any(|f| f.code == FindingCode::Blurry)
+    }
+
+    #[test]
+    fn blur_needs_both_cues() {
+        // A soft document in a frame that lost its fine detail: camera blur.
+        assert!(blurry(0.36, 80.0, "default"));
+        assert!(blurry(0.44, 250.0, "default"));
+        // Some detail left in the frame: the document's evidence must be stronger.
+        assert!(!blurry(0.36, 150.0, "default"));
+        // A high blur effect in a frame full of fine detail: smooth printing, not blur.
+        assert!(!blurry(0.44, 530.0, "default"));
+        // A plain, low-detail frame around a sharp document.
+        assert!(!blurry(0.26, 60.0, "default"));
+    }
+
+    #[test]
+    fn profiles_order_the_blur_rule() {
+        for (be, detail) in [
+            (0.32, 120.0),
+            (0.35, 90.0),
+            (0.38, 260.0),
+            (0.5, 350.0),
+            (0.42, 280.0),
+        ] {
+            let (s, d, l) = (
+                blurry(be, detail, "strict"),
+                blurry(be, detail, "default"),
+                blurry(be, detail, "lenient"),
+            );
+            assert!(s >= d && d >= l, "{be} {detail}: {s} {d} {l}");
+        }
+        assert!(blurry(0.32, 120.0, "strict") && !blurry(0.32, 120.0, "default"));
+        assert!(blurry(0.35, 90.0, "default") && !blurry(0.35, 90.0, "lenient"));
+        assert!(blurry(0.42, 280.0, "default") && !blurry(0.42, 280.0, "lenient"));
+    }
+
+    #[test]
+    fn selfies_report_the_scores_only() {
+        let m = Metrics {
+            blur_effect: Some(0.9),
+            blur: Some(1.0),
+            ..Metrics::default()
+        };
+        assert!(check(&m, &Policy::for_class(DocumentClass::Selfie)).is_empty());
+    }
 }
