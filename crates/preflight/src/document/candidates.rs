@@ -58,9 +58,7 @@ pub(super) fn candidates(
                 continue;
             }
             // Distance between the lines at the frame centre.
-            let c = (w / 2.0, h / 2.0);
-            let (d1, d2) = (a1.offset(c), b1.offset(c));
-            if (d1 - d2).abs() < min_gap && (d1 + d2).abs() < min_gap {
+            if a1.gap(b1, (w / 2.0, h / 2.0)).abs() < min_gap {
                 continue;
             }
             pairs.push((i, j));

@@ -30,6 +30,20 @@ impl Line {
         p.0 * self.n.0 + p.1 * self.n.1 - self.r
     }
 
+    /// How far apart two near-parallel lines are at `p` (signed). Hough gives one line as
+    /// (θ, r) or, near θ = 0 ≡ π, as (θ ± π, −r): the normals then point opposite ways and
+    /// the offsets have opposite signs, so they are added rather than subtracted. Without
+    /// that, two lines on opposite sides of `p` at the same distance (the far sides of a
+    /// centred card) would read as one.
+    pub(super) fn gap(&self, o: &Line, p: (f64, f64)) -> f64 {
+        let (d, e) = (self.offset(p), o.offset(p));
+        if self.n.0 * o.n.0 + self.n.1 * o.n.1 >= 0.0 {
+            d - e
+        } else {
+            d + e
+        }
+    }
+
     pub(super) fn intersect(&self, o: &Line) -> Option<(f64, f64)> {
         let (a1, b1) = self.normal();
         let (a2, b2) = o.normal();

@@ -154,16 +154,8 @@ pub(super) fn add_coarse_lines(a: &Analysis, lines: &mut Vec<Line>, (w, h): (f64
             ratio * l.r + (ratio - 1.0) / 2.0 * (l.n.0 + l.n.1),
             None,
         );
-        let d = mapped.offset(centre);
         let known = lines[..fine_count].iter().any(|f| {
-            // Hough gives one line as (θ, r) or, near θ = 0 ≡ π, as (θ ± π, −r): the normals
-            // then point opposite ways and the centre offsets have opposite signs. Comparing
-            // d with −e only in that case keeps a parallel line mirrored about the frame
-            // centre (the far side of a centred card) from counting as known.
-            let e = f.offset(centre);
-            let same_way = f.n.0 * mapped.n.0 + f.n.1 * mapped.n.1 >= 0.0;
-            let gap = if same_way { d - e } else { d + e };
-            angle_between(f, &mapped) <= 2f64.to_radians() && gap.abs() <= 3.0
+            angle_between(f, &mapped) <= 2f64.to_radians() && mapped.gap(f, centre).abs() <= 3.0
         });
         if !known {
             lines.push(mapped);
