@@ -64,13 +64,16 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
     let outline = kyc_preflight::internal::find(&plane, &kyc_preflight::internal::DOCUMENT_ASPECTS);
     g.bench_function("glare + blur + exposure scores on the document", |b| {
         b.iter(|| {
-            let region = match &outline {
-                Some(ol) => analysis::quad_mask(&plane, &ol.quad, 0.04),
-                None => analysis::full_mask(&plane),
+            let (region, document) = match &outline {
+                Some(ol) => (
+                    analysis::quad_mask(&plane, &ol.quad, 0.04),
+                    analysis::quad_mask(&plane, &ol.quad, 0.0),
+                ),
+                None => (analysis::full_mask(&plane), analysis::full_mask(&plane)),
             };
             let hist = analysis::luma_histogram(&plane, &region);
             (
-                analysis::glare(&plane, &region, &hist, 245),
+                analysis::glare(&plane, &region, &document, &hist, 245),
                 analysis::histogram_percentile(&hist, 0.05),
                 analysis::blur_effect(&plane, &region),
                 analysis::mean_luma(&plane, &region),

@@ -40,8 +40,9 @@ pub fn annotate(data: &[u8], report: &Report, policy: &Policy) -> Result<Vec<u8>
         // boxed; a white page has no level and shows none. Painting every pixel at the floor
         // coloured white paper and pale print as if they were glare.
         let mask = analysis::quad_mask(&a, &doc.quad, 0.04);
+        let outline = analysis::quad_mask(&a, &doc.quad, 0.0);
         let hist = analysis::luma_histogram(&a, &mask);
-        let g = analysis::glare(&a, &mask, &hist, policy.thresholds.glare_luma);
+        let g = analysis::glare(&a, &mask, &outline, &hist, policy.thresholds.glare_luma);
         if let Ok(level) = u8::try_from(g.level) {
             for i in mask.indices(w) {
                 let (x, y) = (i as u32 % w, i as u32 / w);

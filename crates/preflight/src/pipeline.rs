@@ -284,7 +284,7 @@ pub fn scores(
         analysis_long_side: Some(plane.width.max(plane.height)),
         ..Metrics::default()
     };
-    let (region, cut, surround) = match outline {
+    let (region, document, cut, surround) = match outline {
         Some(o) => {
             let full = analysis::quad_mask(plane, &o.quad, 0.0);
             let around = analysis::outside(&full, plane);
@@ -310,17 +310,22 @@ pub fn scores(
                 score: round4(o.score),
                 runner_up_score: o.runner_up.map(round4),
             });
-            (analysis::quad_mask(plane, &o.quad, 0.04), o.cut, surround)
+            (
+                analysis::quad_mask(plane, &o.quad, 0.04),
+                Some(full),
+                o.cut,
+                surround,
+            )
         }
-        None => (frame, [false; 4], None),
+        None => (frame, None, [false; 4], None),
     };
     let t = &policy.thresholds;
     metrics.brightness = Some(round2(analysis::mean_luma(plane, &region)));
     metrics.overexposed_fraction = Some(round4(analysis::fraction_at_least(plane, &region, 250)));
     let hist = analysis::luma_histogram(plane, &region);
     metrics.ink_luma = Some(analysis::histogram_percentile(&hist, 0.05));
-    if metrics.document.is_some() {
-        let g = analysis::glare(plane, &region, &hist, t.glare_luma);
+    if let Some(document) = &document {
+        let g = analysis::glare(plane, &region, document, &hist, t.glare_luma);
         metrics.glare_fraction = Some(round4(g.fraction));
         metrics.paper_white = Some(g.paper_white);
         metrics.glare_spot = g.largest_box.map(|(x0, y0, x1, y1)| {

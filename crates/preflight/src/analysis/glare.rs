@@ -38,6 +38,13 @@ pub const GLARE_MIN_SPOT: f64 = 0.0005;
 pub const GLARE_MIN_THICKNESS: f64 = 0.015;
 /// See [`GLARE_MIN_THICKNESS`].
 pub const GLARE_MAX_ELONGATION: f64 = 12.0;
+/// A spot pixel this close (plane pixels) to the region's edge is at the document's edge;
+/// when the first pixel past the outline is clipped too for at least half of the spot's
+/// pixels there, the spot is not on the document (see [`glare`]).
+const GLARE_CROSS_REACH: isize = 3;
+/// The widest band of document between the region and the outline that is walked across
+/// (the region is the outline shrunk by 4 %: 20 plane pixels on a 1024 px card).
+const GLARE_CROSS_BAND: isize = 48;
 /// A document more than half of whose pixels reach the glare floor is a white page (or
 /// blown out, which `overexposed` reports): no spot on it can be told from the paper.
 const GLARE_WHITE_PAGE: f64 = 0.5;
@@ -55,9 +62,10 @@ pub fn clipped(a: &Analysis, i: usize, level: u8) -> bool {
         >= level
 }
 
-/// The glare spots inside mask `m` (see [`Glare`]); `hist` is the mask's
-/// [`luma_histogram`], `floor` the lowest luma that can be glare (`Thresholds::glare_luma`).
-pub fn glare(a: &Analysis, m: &Mask, hist: &[u32; 256], floor: u8) -> Glare {
+/// The glare spots inside mask `m` (see [`Glare`]), a region inside the document's
+/// `outline` (the whole quad's mask); `hist` is `m`'s [`luma_histogram`], `floor` the
+/// lowest luma that can be glare (`Thresholds::glare_luma`).
+pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u8) -> Glare {
     let mut out = Glare {
         level: 256,
         ..Glare::default()
@@ -137,6 +145,47 @@ pub fn glare(a: &Analysis, m: &Mask, hist: &[u32; 256], floor: u8) -> Glare {
             || thickness < min_thickness
             || long > GLARE_MAX_ELONGATION * thickness
         {
+            continue;
+        }
+        // A reflection lies on the document and ends at its edge; a clipped region that
+        // carries on across the outline is what lies beyond it (a window, a lamp, a white
+        // wall taken in by a wrong outline). From each spot pixel within reach of the
+        // region's edge, walk out across the rest of the document (the region is shrunk
+        // from the outline) to the first pixel past the outline.
+        let (mut contact, mut beyond) = (0usize, 0usize);
+        for &i in &spot {
+            let (x, y) = ((i % bw + bx0) as isize, (i / bw + by0) as isize);
+            let mut touches = false;
+            let mut crosses = false;
+            for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                let mut left_region = false;
+                for step in 1..=GLARE_CROSS_REACH + GLARE_CROSS_BAND {
+                    let (px, py) = (x + dx * step, y + dy * step);
+                    if px < 1 || py < 1 || px + 1 >= w as isize || py + 1 >= h as isize {
+                        break; // the frame's edge: nothing to see beyond
+                    }
+                    let (ux, uy) = (px as u32, py as u32);
+                    if !left_region {
+                        if m.contains(ux, uy) {
+                            if step >= GLARE_CROSS_REACH {
+                                break; // not at the region's edge in this direction
+                            }
+                            continue;
+                        }
+                        left_region = true;
+                    }
+                    if outline.contains(ux, uy) {
+                        continue;
+                    }
+                    touches = true;
+                    crosses |= clipped(a, py as usize * w + px as usize, level);
+                    break;
+                }
+            }
+            contact += usize::from(touches);
+            beyond += usize::from(crosses);
+        }
+        if contact > 0 && beyond * 2 >= contact {
             continue;
         }
         // Ring: plane pixels 3..=5 steps (4-neighbour) from the eroded spot, that is 1..3

@@ -336,3 +336,53 @@ fn build_matches_the_copy_then_split_build() {
         }
     }
 }
+
+/// A plane of paper (luma 180) with a document quad inside it, dark outside, and white
+/// blocks painted in; the document's mask and the region inside it glare is measured on
+/// (shrunk 4 %, as the pipeline does).
+fn paper_with(blocks: &[(usize, usize, usize, usize)]) -> (Analysis, Mask, Mask) {
+    let (w, h) = (240usize, 160usize);
+    let mut luma = vec![40u8; w * h];
+    for y in 20..140 {
+        for x in 20..200 {
+            luma[y * w + x] = 180;
+        }
+    }
+    for &(x0, y0, x1, y1) in blocks {
+        for y in y0..y1 {
+            for x in x0..x1 {
+                luma[y * w + x] = 255;
+            }
+        }
+    }
+    let a = Analysis {
+        width: w as u32,
+        height: h as u32,
+        scale: 1.0,
+        luma,
+        cb: vec![128; w * h],
+        cr: vec![128; w * h],
+    };
+    let quad = [[20.0, 20.0], [200.0, 20.0], [200.0, 140.0], [20.0, 140.0]];
+    let (region, outline) = (quad_mask(&a, &quad, 0.04), quad_mask(&a, &quad, 0.0));
+    (a, region, outline)
+}
+
+fn glare_on((a, region, outline): &(Analysis, Mask, Mask)) -> f64 {
+    glare(a, region, outline, &luma_histogram(a, region), 245).fraction
+}
+
+#[test]
+fn glare_is_a_spot_on_the_document_not_what_lies_beyond_its_edge() {
+    // A spot inside, and one that ends at the document's right edge (dark beyond): both
+    // are reflections on the document.
+    assert!(glare_on(&paper_with(&[(60, 50, 80, 70)])) > 0.01);
+    // It runs across the band between the region and the outline.
+    assert!(glare_on(&paper_with(&[(165, 50, 200, 70)])) > 0.01);
+    // The same spot carrying on past the outline (a window beside the document, taken in
+    // by a wrong outline): not glare on the document.
+    assert_eq!(glare_on(&paper_with(&[(165, 50, 230, 70)])), 0.0);
+    // ... while the spot inside is still counted next to it.
+    let f = glare_on(&paper_with(&[(60, 50, 80, 70), (165, 90, 230, 110)]));
+    assert!(f > 0.01 && f < 0.03, "{f}");
+}
