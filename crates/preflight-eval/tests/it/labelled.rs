@@ -67,10 +67,10 @@ fn real_photos_good_frames_are_rarely_rejected_and_glare_follows_the_document() 
         return;
     };
     assert!(s.good >= 140, "{} good frames", s.good);
-    // Measured: 7 of 149 (4.7 %; 8 before the two-cue blur rule, 14 before the half-size
-    // plane's lines); the baseline rejected 61.
+    // Measured: 6 of 149 (4.0 %; 7 before glare stopped at the outline, 8 before the
+    // two-cue blur rule, 14 before the half-size plane's lines); the baseline rejected 61.
     assert!(
-        s.good_rejected * 100 <= 7 * s.good,
+        s.good_rejected * 100 <= 5 * s.good,
         "{} of {} good frames rejected: {:?}",
         s.good_rejected,
         s.good,
