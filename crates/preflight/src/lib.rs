@@ -94,4 +94,7 @@ pub mod internal {
     pub mod turbo {
         pub use crate::turbo::{check_scale, decode, TurboScratch};
     }
+    /// Whether this build decodes with libjpeg-turbo (its DCT-scaled analysis plane reads
+    /// sharper than the pure-Rust decoder's resized one; docs/accuracy.md).
+    pub const TURBO: bool = cfg!(feature = "turbo");
 }
