@@ -57,7 +57,7 @@ done
 # does not start) ends the target's run.
 ROUND=${ROUND:-600}
 run_one() {
-    local t=$1 used=0 round=0 before after
+    local t=$1 used=0 round=0 before
     local TIMEFORMAT='%R %U %S'
     : >"$logs/$t.time"
     : >"$logs/$t.log"
@@ -70,8 +70,7 @@ run_one() {
         before=$used
         { time ./run.sh "$t" "$chunk" >>"$logs/$t.log" 2>&1; } 2>>"$logs/$t.time" || true
         used=$(awk '{ c += $2 + $3 } END { printf "%d", c }' "$logs/$t.time")
-        after=$used
-        [ "$after" -gt "$before" ] || break
+        [ "$used" -gt "$before" ] || break
     done
 }
 
