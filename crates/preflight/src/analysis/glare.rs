@@ -112,8 +112,6 @@ pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u
     let mut next = Vec::new();
     let mut touched = Vec::new();
     let mut total = 0usize;
-    // Row spans of the region and the outline, made when the first spot needs them.
-    let mut spans: Option<(Spans, Spans)> = None;
     for start in 0..on.len() {
         if !on[start] {
             continue;
@@ -154,7 +152,6 @@ pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u
         // wall taken in by a wrong outline). From each spot pixel within reach of the
         // region's edge, walk out across the rest of the document (the region is shrunk
         // from the outline) to the first pixel past the outline.
-        let (inner, outer) = spans.get_or_insert_with(|| (Spans::new(m), Spans::new(outline)));
         let (mut contact, mut beyond) = (0usize, 0usize);
         for &i in &spot {
             let (x, y) = ((i % bw + bx0) as isize, (i / bw + by0) as isize);
@@ -169,7 +166,7 @@ pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u
                     }
                     let (ux, uy) = (px as u32, py as u32);
                     if !left_region {
-                        if inner.contains(m, ux, uy) {
+                        if m.contains(ux, uy) {
                             if step >= GLARE_CROSS_REACH {
                                 break; // not at the region's edge in this direction
                             }
@@ -177,7 +174,7 @@ pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u
                         }
                         left_region = true;
                     }
-                    if outer.contains(outline, ux, uy) {
+                    if outline.contains(ux, uy) {
                         continue;
                     }
                     touches = true;
@@ -256,37 +253,4 @@ pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u
     }
     out.fraction = total as f64 / m.count as f64;
     out
-}
-
-/// A mask's membership test in constant time for masks of one run per row (a convex quad's,
-/// the frame's), and [`Mask::contains`] for any other.
-struct Spans {
-    /// First row, and each row's columns `x0..x1` (empty when the row has no run).
-    y0: u32,
-    rows: Vec<(u32, u32)>,
-    /// Some row has more than one run.
-    general: bool,
-}
-
-impl Spans {
-    fn new(m: &Mask) -> Self {
-        let (_, y0, _, y1) = m.bbox;
-        let mut rows = vec![(0, 0); y1.saturating_sub(y0) as usize];
-        let mut general = false;
-        for r in &m.runs {
-            let row = &mut rows[(r.y - y0) as usize];
-            general |= row.1 > row.0;
-            *row = (r.x0, r.x1);
-        }
-        Spans { y0, rows, general }
-    }
-
-    fn contains(&self, m: &Mask, x: u32, y: u32) -> bool {
-        if self.general {
-            return m.contains(x, y);
-        }
-        y.checked_sub(self.y0)
-            .and_then(|i| self.rows.get(i as usize))
-            .is_some_and(|&(x0, x1)| x0 <= x && x < x1)
-    }
 }

@@ -30,6 +30,14 @@ pub struct Mask {
 impl Mask {
     /// Whether plane pixel `(x, y)` is a member.
     pub fn contains(&self, x: u32, y: u32) -> bool {
+        // A mask of one run per row (a convex quad's, the frame's) keeps row y's run at
+        // y − y0: a member found there needs no search; anything else is searched for.
+        let guess = y
+            .checked_sub(self.bbox.1)
+            .and_then(|i| self.runs.get(i as usize));
+        if guess.is_some_and(|r| r.y == y && r.x0 <= x && x < r.x1) {
+            return true;
+        }
         let i = self.runs.partition_point(|r| (r.y, r.x1) <= (y, x));
         self.runs
             .get(i)
