@@ -58,11 +58,26 @@ fn plane_rotation_matches_the_orientation_map() {
 }
 
 #[test]
-fn check_scale_keeps_the_plane_near_its_tuned_size() {
-    assert_eq!(check_scale(4000, 3000), 4);
-    assert_eq!(check_scale(8000, 6000), 8);
+fn check_scale_never_decodes_below_the_plane() {
+    // The coarsest scale whose long side still reaches the 1024 px plane.
+    assert_eq!(check_scale(4000, 3000), 2);
+    assert_eq!(check_scale(3840, 2160), 2);
+    assert_eq!(check_scale(2160, 3840), 2);
+    assert_eq!(check_scale(4096, 3072), 4);
+    assert_eq!(check_scale(8000, 6000), 4);
+    assert_eq!(check_scale(8192, 6144), 8);
+    assert_eq!(check_scale(2000, 1500), 1);
     assert_eq!(check_scale(1600, 1200), 1);
-    assert_eq!(check_scale(2000, 1500), 2);
+    for long in [
+        1024, 1500, 2047, 2048, 3000, 4095, 4096, 6000, 8191, 8192, 12000,
+    ] {
+        let d = check_scale(long, long / 2);
+        assert!(long.div_ceil(d) >= 1024, "{long}: 1/{d}");
+        assert!(
+            d == 8 || long.div_ceil(2 * d) < 1024,
+            "{long}: 1/{d} is not the coarsest"
+        );
+    }
 }
 
 #[test]
