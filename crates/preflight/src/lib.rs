@@ -49,7 +49,7 @@ pub use policy::{DocumentClass, EncodeOptions, Limits, Policy, Thresholds};
 pub use protocol::{
     now, sign, verify, ApiVersion, Callback, IdInfo, ImageEntry, InfoJson, JobResult,
     JobStatusResponse, JobStatusResult, MiscInformation, PackageInformation, Partner,
-    PartnerParams, PrepUploadRequest, Role, Signed,
+    PartnerParams, PrepUploadRequest, Role, ServiceCode, Signed,
 };
 pub use report::{
     DocumentMetrics, Edge, EncodeCount, ErrorInfo, Finding, FindingCode, GlareSpot, ImageInfo,

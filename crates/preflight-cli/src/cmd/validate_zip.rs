@@ -3,7 +3,7 @@
 use super::on_pool;
 use crate::cli::ValidateZipArgs;
 use crate::output::emit_json;
-use kyc_preflight::ErrorKind;
+use kyc_preflight::{ErrorKind, ServiceCode};
 
 /// Run `preflight validate-zip`; the return value is the process exit code.
 pub fn run(args: ValidateZipArgs) -> u8 {
@@ -35,7 +35,7 @@ pub fn run(args: ValidateZipArgs) -> u8 {
     } else {
         eprintln!(
             "INVALID  {path}: the service would answer {}: {}",
-            v.code.unwrap_or("?"),
+            v.code.map_or("?", ServiceCode::as_str),
             v.message
         );
     }

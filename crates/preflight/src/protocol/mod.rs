@@ -29,6 +29,54 @@ pub use sign::*;
 /// The job type of Document Verification.
 pub const DOCUMENT_VERIFICATION: u32 = 6;
 
+/// A code the service answers an upload with (SPEC §2), in the order it meets them: a zip
+/// it cannot read stops it before `info.json` is parsed, a badly structured `info.json`
+/// before its keys are looked at, and so on down to the images. The order is `Ord`, so
+/// the service's answer to a set of problems is the smallest code among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum ServiceCode {
+    /// `0903`: the zip is corrupt (unreadable, a CRC or size mismatch, encrypted,
+    /// duplicate or unsafe entry names, over the caps).
+    #[serde(rename = "0903")]
+    ZipCorrupt,
+    /// `2203`: `info.json` is missing or badly structured.
+    #[serde(rename = "2203")]
+    InfoJsonMalformed,
+    /// `2213`: a required parameter is missing.
+    #[serde(rename = "2213")]
+    MissingParameter,
+    /// `2204`: a parameter has the wrong data type.
+    #[serde(rename = "2204")]
+    WrongType,
+    /// `1014`: an unsupported country or id_type.
+    #[serde(rename = "1014")]
+    Unsupported,
+    /// `0001`: an image is unusable, corrupt, or listed but missing.
+    #[serde(rename = "0001")]
+    ImageUnusable,
+}
+
+impl ServiceCode {
+    /// The code as the service writes it (`"0903"`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceCode::ZipCorrupt => "0903",
+            ServiceCode::InfoJsonMalformed => "2203",
+            ServiceCode::MissingParameter => "2213",
+            ServiceCode::WrongType => "2204",
+            ServiceCode::Unsupported => "1014",
+            ServiceCode::ImageUnusable => "0001",
+        }
+    }
+}
+
+impl std::fmt::Display for ServiceCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What an image in a job is. Its `image_type_id` depends on whether the image travels as a
 /// file in the zip or as base64 inside `info.json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

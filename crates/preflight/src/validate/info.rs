@@ -33,190 +33,249 @@ pub struct InfoCheck<'a> {
 /// zip and is a JPEG. Images are not decoded here.
 pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
     let mut out = InfoCheck::default();
+    let json = match parse_info(read) {
+        Ok(json) => json,
+        Err(f) => {
+            out.findings.push(f);
+            return out;
+        }
+    };
+    out.id_type = check_header(&json, &mut out.findings);
+    let images = match json.get("images") {
+        None => {
+            out.findings.push(missing("images"));
+            return out;
+        }
+        Some(Value::Array(list)) => list,
+        Some(_) => {
+            out.findings.push(wrong("images", "a list"));
+            return out;
+        }
+    };
+    for (i, image) in images.iter().enumerate() {
+        if let Some(listed) = listed_image(read, i, image, &mut out.findings) {
+            out.images.push(listed);
+        }
+    }
+    check_job(read, &out.images, &mut out.findings);
+    out
+}
+
+/// `info.json` at the zip's root, parsed: `2203` when it is missing or not a JSON object.
+fn parse_info(read: &ReadZip) -> Result<Value, ZipFinding> {
     let Some(info) = read.entries.iter().find(|e| e.name == protocol::INFO_JSON) else {
-        out.findings.push(ZipFinding::new(
-            "2203",
+        return Err(ZipFinding::new(
+            ServiceCode::InfoJsonMalformed,
             "info_json_missing",
             "the zip has no info.json at its root",
         ));
-        return out;
     };
-    let json: Value = match serde_json::from_slice(&info.data) {
-        Ok(Value::Object(map)) => Value::Object(map),
-        Ok(_) => {
-            out.findings.push(ZipFinding::new(
-                "2203",
-                "info_json_invalid",
-                "info.json is JSON but not an object",
-            ));
-            return out;
-        }
-        Err(e) => {
-            out.findings.push(ZipFinding::new(
-                "2203",
-                "info_json_invalid",
-                format!("info.json is not valid JSON: {e}"),
-            ));
-            return out;
-        }
-    };
-    let missing = |key: &str| {
-        ZipFinding::new("2213", "missing_key", format!("info.json has no {key}")).at(key)
-    };
-    let wrong = |key: &str, want: &str| {
-        ZipFinding::new(
-            "2204",
-            "wrong_type",
-            format!("info.json {key} must be {want}"),
-        )
-        .at(key)
-    };
-    let f = &mut out.findings;
+    match serde_json::from_slice(&info.data) {
+        Ok(Value::Object(map)) => Ok(Value::Object(map)),
+        Ok(_) => Err(ZipFinding::new(
+            ServiceCode::InfoJsonMalformed,
+            "info_json_invalid",
+            "info.json is JSON but not an object",
+        )),
+        Err(e) => Err(ZipFinding::new(
+            ServiceCode::InfoJsonMalformed,
+            "info_json_invalid",
+            format!("info.json is not valid JSON: {e}"),
+        )),
+    }
+}
 
+/// `2213`: a required key is absent.
+fn missing(key: &str) -> ZipFinding {
+    ZipFinding::new(
+        ServiceCode::MissingParameter,
+        "missing_key",
+        format!("info.json has no {key}"),
+    )
+    .at(key)
+}
+
+/// `2204`: a value of the wrong type.
+fn wrong(key: &str, want: &str) -> ZipFinding {
+    ZipFinding::new(
+        ServiceCode::WrongType,
+        "wrong_type",
+        format!("info.json {key} must be {want}"),
+    )
+    .at(key)
+}
+
+/// `package_information` and `id_info` (its country and id_type); returns the id_type when
+/// it is a known keyword.
+fn check_header(json: &Value, f: &mut Vec<ZipFinding>) -> Option<String> {
     match json.get("package_information") {
         None => f.push(missing("package_information")),
         Some(Value::Object(_)) => {}
         Some(_) => f.push(wrong("package_information", "an object")),
     }
-    match json.get("id_info") {
-        None => f.push(missing("id_info")),
-        Some(Value::Object(id_info)) => {
-            match id_info.get("country") {
-                None => f.push(missing("id_info.country")),
-                Some(Value::String(c)) if protocol::is_country_code(c) => {}
-                Some(Value::String(c)) => f.push(
-                    ZipFinding::new(
-                        "1014",
-                        "unsupported_country",
-                        format!("{c:?} is not an ISO 3166-1 alpha-2 country code"),
-                    )
-                    .at("id_info.country"),
-                ),
-                Some(_) => f.push(wrong("id_info.country", "a string")),
-            }
-            match id_info.get("id_type") {
-                None | Some(Value::Null) => {}
-                Some(Value::String(t)) if protocol::is_id_type_keyword(t) => {
-                    out.id_type = Some(t.clone())
-                }
-                Some(Value::String(t)) => f.push(
-                    ZipFinding::new(
-                        "1014",
-                        "unsupported_id_type",
-                        format!("{t:?} is not a Smile ID id_type keyword (e.g. PASSPORT)"),
-                    )
-                    .at("id_info.id_type"),
-                ),
-                Some(_) => f.push(wrong("id_info.id_type", "a string")),
-            }
-        }
-        Some(_) => f.push(wrong("id_info", "an object")),
-    }
-    let images = match json.get("images") {
+    let id_info = match json.get("id_info") {
         None => {
-            f.push(missing("images"));
-            return out;
+            f.push(missing("id_info"));
+            return None;
         }
-        Some(Value::Array(list)) => list,
+        Some(Value::Object(id_info)) => id_info,
         Some(_) => {
-            f.push(wrong("images", "a list"));
-            return out;
+            f.push(wrong("id_info", "an object"));
+            return None;
         }
     };
-    for (i, image) in images.iter().enumerate() {
-        let key = format!("images[{i}]");
-        let Value::Object(image) = image else {
-            f.push(wrong(&key, "an object"));
-            continue;
-        };
-        let id = match image.get("image_type_id") {
-            None => {
-                f.push(missing(&format!("{key}.image_type_id")));
-                continue;
+    match id_info.get("country") {
+        None => f.push(missing("id_info.country")),
+        Some(Value::String(c)) if protocol::is_country_code(c) => {}
+        Some(Value::String(c)) => f.push(
+            ZipFinding::new(
+                ServiceCode::Unsupported,
+                "unsupported_country",
+                format!("{c:?} is not an ISO 3166-1 alpha-2 country code"),
+            )
+            .at("id_info.country"),
+        ),
+        Some(_) => f.push(wrong("id_info.country", "a string")),
+    }
+    match id_info.get("id_type") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) if protocol::is_id_type_keyword(t) => Some(t.clone()),
+        Some(Value::String(t)) => {
+            f.push(
+                ZipFinding::new(
+                    ServiceCode::Unsupported,
+                    "unsupported_id_type",
+                    format!("{t:?} is not a Smile ID id_type keyword (e.g. PASSPORT)"),
+                )
+                .at("id_info.id_type"),
+            );
+            None
+        }
+        Some(_) => {
+            f.push(wrong("id_info.id_type", "a string"));
+            None
+        }
+    }
+}
+
+/// `images[i]`: its id, its file or inline bytes, and whether they are a JPEG. `None` when
+/// the entry cannot be understood (the finding says why).
+fn listed_image<'a>(
+    read: &'a ReadZip,
+    i: usize,
+    image: &Value,
+    f: &mut Vec<ZipFinding>,
+) -> Option<ListedImage<'a>> {
+    let key = format!("images[{i}]");
+    let Value::Object(image) = image else {
+        f.push(wrong(&key, "an object"));
+        return None;
+    };
+    let id = match image.get("image_type_id") {
+        None => {
+            f.push(missing(&format!("{key}.image_type_id")));
+            return None;
+        }
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(_) => {
+            f.push(wrong(&format!("{key}.image_type_id"), "a number"));
+            return None;
+        }
+    };
+    let Some((id, (role, inline))) = id.and_then(|id| Some((id, Role::from_image_type_id(id)?)))
+    else {
+        f.push(wrong(
+            &format!("{key}.image_type_id"),
+            "one of 0..7 (0/1/4/5 files, 2/3/6/7 base64)",
+        ));
+        return None;
+    };
+    let field = if inline { "image" } else { "file_name" };
+    let text = match image.get(field) {
+        None => {
+            f.push(missing(&format!("{key}.{field}")));
+            return None;
+        }
+        Some(Value::String(s)) => s,
+        Some(_) => {
+            f.push(wrong(&format!("{key}.{field}"), "a string"));
+            return None;
+        }
+    };
+    let (entry, data) = image_bytes(read, &key, text, inline, f);
+    if let Some(d) = &data {
+        if probe::sniff(d) != Some(Format::Jpeg) {
+            f.push(
+                ZipFinding::new(
+                    ServiceCode::ImageUnusable,
+                    "image_not_jpeg",
+                    format!("{entry}: not a JPEG by content; only JPEG images are accepted"),
+                )
+                .at(&entry),
+            );
+        }
+    }
+    let sha256 = data.as_deref().map(|d| Sha256::digest(d).into());
+    Some(ListedImage {
+        role,
+        image_type_id: id,
+        entry,
+        data,
+        sha256,
+    })
+}
+
+/// Where `images[i]`'s bytes are: base64 inside `info.json` (`inline`) or the zip entry its
+/// `file_name` names. `0001` when they are absent or do not decode.
+fn image_bytes<'a>(
+    read: &'a ReadZip,
+    key: &str,
+    text: &str,
+    inline: bool,
+    f: &mut Vec<ZipFinding>,
+) -> (String, Option<Cow<'a, [u8]>>) {
+    let absent = |m: String| ZipFinding::new(ServiceCode::ImageUnusable, "image_missing", m);
+    if inline {
+        let entry = format!("info.json:{key}");
+        match BASE64.decode(text.trim()) {
+            Ok(d) if !d.is_empty() => (entry, Some(Cow::Owned(d))),
+            Ok(_) => {
+                f.push(absent(format!("{key} is inline but its image is empty")).at(&entry));
+                (entry, None)
             }
-            Some(Value::Number(n)) => n.as_u64(),
-            Some(_) => {
-                f.push(wrong(&format!("{key}.image_type_id"), "a number"));
-                continue;
-            }
-        };
-        let Some((role, inline)) = id.and_then(Role::from_image_type_id) else {
-            f.push(wrong(
-                &format!("{key}.image_type_id"),
-                "one of 0..7 (0/1/4/5 files, 2/3/6/7 base64)",
-            ));
-            continue;
-        };
-        let field = if inline { "image" } else { "file_name" };
-        let text = match image.get(field) {
-            None => {
-                f.push(missing(&format!("{key}.{field}")));
-                continue;
-            }
-            Some(Value::String(s)) => s,
-            Some(_) => {
-                f.push(wrong(&format!("{key}.{field}"), "a string"));
-                continue;
-            }
-        };
-        let absent = |m: String| ZipFinding::new("0001", "image_missing", m);
-        let (entry, data) = if inline {
-            let entry = format!("info.json:{key}");
-            match BASE64.decode(text.trim()) {
-                Ok(d) if !d.is_empty() => (entry, Some(Cow::Owned(d))),
-                Ok(_) => {
-                    f.push(absent(format!("{key} is inline but its image is empty")).at(&entry));
-                    (entry, None)
-                }
-                Err(e) => {
-                    f.push(
-                        ZipFinding::new(
-                            "0001",
-                            "image_undecodable",
-                            format!("{key}: the base64 image does not decode: {e}"),
-                        )
-                        .at(&entry),
-                    );
-                    (entry, None)
-                }
-            }
-        } else {
-            match read.entries.iter().find(|e| &e.name == text) {
-                Some(e) => (text.clone(), Some(Cow::Borrowed(e.data.as_slice()))),
-                None => {
-                    f.push(
-                        absent(format!("{key} names {text:?}, which is not in the zip"))
-                            .at(text.clone()),
-                    );
-                    (text.clone(), None)
-                }
-            }
-        };
-        if let Some(d) = &data {
-            if probe::sniff(d) != Some(Format::Jpeg) {
+            Err(e) => {
                 f.push(
                     ZipFinding::new(
-                        "0001",
-                        "image_not_jpeg",
-                        format!("{entry}: not a JPEG by content; only JPEG images are accepted"),
+                        ServiceCode::ImageUnusable,
+                        "image_undecodable",
+                        format!("{key}: the base64 image does not decode: {e}"),
                     )
                     .at(&entry),
                 );
+                (entry, None)
             }
         }
-        let sha256 = data.as_deref().map(|d| Sha256::digest(d).into());
-        out.images.push(ListedImage {
-            role,
-            image_type_id: id.expect("matched"),
-            entry,
-            data,
-            sha256,
-        });
+    } else {
+        match read.entries.iter().find(|e| e.name == text) {
+            Some(e) => (text.to_string(), Some(Cow::Borrowed(e.data.as_slice()))),
+            None => {
+                f.push(
+                    absent(format!("{key} names {text:?}, which is not in the zip"))
+                        .at(text.to_string()),
+                );
+                (text.to_string(), None)
+            }
+        }
     }
-    let count = |role| out.images.iter().filter(|i| i.role == role).count();
+}
+
+/// The job as a whole: an ID front (`0001` without one), a selfie, at most one image per
+/// role (eight liveness frames), no stray entries, no image twice.
+fn check_job(read: &ReadZip, images: &[ListedImage<'_>], f: &mut Vec<ZipFinding>) {
+    let count = |role| images.iter().filter(|i| i.role == role).count();
     if count(Role::IdFront) == 0 {
         f.push(ZipFinding::new(
-            "0001",
+            ServiceCode::ImageUnusable,
             "no_id_front",
             "no ID front image (image_type_id 1 or 3)",
         ));
@@ -246,7 +305,7 @@ pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
             ));
         }
     }
-    let listed: HashSet<&str> = out.images.iter().map(|i| i.entry.as_str()).collect();
+    let listed: HashSet<&str> = images.iter().map(|i| i.entry.as_str()).collect();
     for e in &read.entries {
         if e.name != protocol::INFO_JSON && !listed.contains(e.name.as_str()) {
             f.push(
@@ -260,7 +319,7 @@ pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
         }
     }
     let mut hashes: BTreeMap<[u8; 32], &str> = BTreeMap::new();
-    for image in &out.images {
+    for image in images {
         if let Some(h) = image.sha256 {
             if let Some(first) = hashes.insert(h, &image.entry) {
                 f.push(
@@ -274,5 +333,4 @@ pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
             }
         }
     }
-    out
 }

@@ -1,7 +1,8 @@
 //! `validate-zip`: read any upload zip (ours or another SDK's) the way the service would and
 //! predict its answer, without extracting anything to disk and through byte caps.
 //!
-//! The predicted code is the first that applies, in the order the service meets them:
+//! The predicted code is the first that applies, in the order the service meets them (the
+//! order of [`ServiceCode`]):
 //!
 //! | code | when |
 //! |---|---|
@@ -19,7 +20,7 @@
 use crate::batch;
 use crate::policy::Policy;
 use crate::probe::{self, Format};
-use crate::protocol::{self, Role};
+use crate::protocol::{self, Role, ServiceCode};
 use crate::report::{Report, Severity, Verdict};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
@@ -68,7 +69,7 @@ impl Default for ZipLimits {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZipFinding {
     /// The service code this predicts, or `null` when the upload itself would be accepted.
-    pub code: Option<&'static str>,
+    pub code: Option<ServiceCode>,
     /// Stable snake_case name of the problem (`image_missing`, `blurry`, ...).
     pub finding: &'static str,
     /// How bad it is.
@@ -81,7 +82,7 @@ pub struct ZipFinding {
 }
 
 impl ZipFinding {
-    fn new(code: &'static str, finding: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: ServiceCode, finding: &'static str, message: impl Into<String>) -> Self {
         ZipFinding {
             code: Some(code),
             finding,
@@ -133,7 +134,7 @@ pub struct Validation {
     /// False when the service would reject the upload.
     pub valid: bool,
     /// The code the service would answer with, or `null`.
-    pub code: Option<&'static str>,
+    pub code: Option<ServiceCode>,
     /// Why (or that it would be accepted).
     pub message: String,
     /// Every problem found, zip and images.
@@ -149,16 +150,13 @@ impl Validation {
             kind: "validation",
             path: path.to_string(),
             valid: false,
-            code: Some("0903"),
+            code: Some(ServiceCode::ZipCorrupt),
             message: message.to_string(),
-            findings: vec![ZipFinding::new("0903", finding, message)],
+            findings: vec![ZipFinding::new(ServiceCode::ZipCorrupt, finding, message)],
             images: Vec::new(),
         }
     }
 }
-
-/// The order in which the service meets the codes.
-const PRECEDENCE: [&str; 6] = ["0903", "2203", "2213", "2204", "1014", "0001"];
 
 /// Validate an upload zip held in memory. `template` supplies limits and thresholds; each
 /// image is checked (decoded, every capture-quality check) with its role's class, in
@@ -186,13 +184,13 @@ pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLim
                     let failed = if jpeg && report.verdict == Verdict::Error {
                         let why = report.error.as_ref().map_or("", |e| e.message.as_str());
                         Some(ZipFinding::new(
-                            "0001",
+                            ServiceCode::ImageUnusable,
                             "image_undecodable",
                             format!("{}: the image does not decode: {why}", image.entry),
                         ))
                     } else if jpeg && report.has(crate::report::FindingCode::Truncated) {
                         Some(ZipFinding::new(
-                            "0001",
+                            ServiceCode::ImageUnusable,
                             "image_truncated",
                             format!(
                                 "{}: the JPEG is cut short; part of the picture is missing",
@@ -228,9 +226,12 @@ pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLim
             }
         }
     }
-    let decisive = PRECEDENCE
+    // The service's answer is the first code it meets (`ServiceCode`'s order); among
+    // findings with that code, the first found.
+    let decisive = findings
         .iter()
-        .find_map(|code| findings.iter().find(|f| f.code == Some(*code)));
+        .filter(|f| f.code.is_some())
+        .min_by_key(|f| f.code);
     Validation {
         kind: "validation",
         path: path.to_string(),

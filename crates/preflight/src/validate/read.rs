@@ -24,7 +24,7 @@ pub struct ReadZip {
 /// mismatches, lying sizes, CRC errors and bomb-like ratios). The first reason the service
 /// could not read the zip is returned as a `0903` finding.
 pub fn read_zip(bytes: &[u8], limits: &ZipLimits) -> Result<ReadZip, ZipFinding> {
-    let corrupt = |finding, m: String| ZipFinding::new("0903", finding, m);
+    let corrupt = |finding, m: String| ZipFinding::new(ServiceCode::ZipCorrupt, finding, m);
     if bytes.len() as u64 > limits.max_zip_bytes {
         return Err(corrupt(
             "zip_too_large",

@@ -3,7 +3,7 @@
 //! code the service would answer with.
 
 use crate::fixtures::{good_entries, info, png, small_jpeg, with_info, with_json, zip_of};
-use kyc_preflight::{validate_zip, DocumentClass, Policy, Validation, ZipLimits};
+use kyc_preflight::{validate_zip, DocumentClass, Policy, ServiceCode, Validation, ZipLimits};
 use serde_json::json;
 
 fn validate(bytes: &[u8]) -> Validation {
@@ -148,6 +148,21 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     v["id_info"]["id_type"] = json!("Driver's licence");
     cases.push(("malformed_id_type", with_json(v), "1014"));
 
+    // Two problems: the service answers with the one it meets first (a wrong country
+    // before an image listed but absent; a missing key before a wrong type).
+    let mut v = full.clone();
+    v["id_info"]["country"] = json!("XX");
+    v["images"][1]["file_name"] = json!("nowhere.jpg");
+    cases.push(("unknown_country_and_image_absent", with_json(v), "1014"));
+    let mut v = full.clone();
+    v["id_info"]["country"] = json!(566);
+    v["images"][1].as_object_mut().unwrap().remove("file_name");
+    cases.push((
+        "missing_file_name_and_country_a_number",
+        with_json(v),
+        "2213",
+    ));
+
     // 0001: images.
     let mut e = good_entries();
     e.remove(2);
@@ -192,7 +207,7 @@ fn every_broken_zip_gets_its_code() {
     let mut wrong = Vec::new();
     for (name, bytes, code) in corpus() {
         let v = validate(&bytes);
-        if v.valid || v.code != Some(code) {
+        if v.valid || v.code.map(ServiceCode::as_str) != Some(code) {
             wrong.push(format!(
                 "{name}: expected {code}, got {:?} ({})",
                 v.code, v.message
@@ -212,4 +227,23 @@ fn stray_entries_and_missing_selfie_are_noted_without_a_code() {
     let names: Vec<&str> = v.findings.iter().map(|f| f.finding).collect();
     assert!(names.contains(&"stray_entry"), "{names:?}");
     assert!(names.contains(&"no_selfie"), "{names:?}");
+}
+
+#[test]
+fn service_codes_are_written_as_the_service_writes_them_in_the_order_it_meets_them() {
+    use ServiceCode::*;
+    let order = [
+        ZipCorrupt,
+        InfoJsonMalformed,
+        MissingParameter,
+        WrongType,
+        Unsupported,
+        ImageUnusable,
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]));
+    let wire: Vec<String> = order.iter().map(|c| c.to_string()).collect();
+    assert_eq!(wire, ["0903", "2203", "2213", "2204", "1014", "0001"]);
+    for c in order {
+        assert_eq!(serde_json::to_value(c).unwrap(), json!(c.as_str()));
+    }
 }
