@@ -76,7 +76,7 @@ pub mod internal {
     /// The analysis plane and its measurements.
     pub mod analysis {
         pub use crate::analysis::{
-            blur_effect, brightness, build, fraction_at_least, full_mask, glare, glare_fraction,
+            blur_effect, brightness, build, fraction_at_least, full_mask, glare,
             histogram_percentile, laplacian_variance, luma_histogram, mean_luma, quad_mask,
             Analysis,
         };

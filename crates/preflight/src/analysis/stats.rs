@@ -38,47 +38,6 @@ pub fn fraction_at_least(a: &Analysis, m: &Mask, level: u8) -> f64 {
     n as f64 / m.count as f64
 }
 
-/// Glare: fraction of mask pixels that are saturated (≥ `level`) together with their four
-/// neighbours, so isolated bright specks (print highlights, noise) do not count.
-pub fn glare_fraction(a: &Analysis, m: &Mask, level: u8) -> f64 {
-    if m.count == 0 {
-        return 0.0;
-    }
-    let (w, h) = (a.width as usize, a.height as usize);
-    let mut n = 0usize;
-    for r in &m.runs {
-        let y = r.y as usize;
-        // Border rows and columns have no four neighbours: never glare.
-        let (x0, x1) = (
-            (r.x0 as usize).max(1),
-            (r.x1 as usize).min(w.saturating_sub(1)),
-        );
-        if y == 0 || y + 1 >= h || x0 >= x1 {
-            continue;
-        }
-        let row = &a.luma[y * w..(y + 1) * w];
-        let k = x1 - x0;
-        let (up, down) = (
-            &a.luma[(y - 1) * w + x0..][..k],
-            &a.luma[(y + 1) * w + x0..][..k],
-        );
-        let (left, centre, right) = (&row[x0 - 1..][..k], &row[x0..][..k], &row[x0 + 1..][..k]);
-        let mut i = 0;
-        while i < k {
-            // 16-bit counts per 256 pixels, so the loop vectorises into wide lanes.
-            let end = (i + 256).min(k);
-            let mut c = 0u16;
-            for j in i..end {
-                let v = centre[j].min(left[j]).min(right[j]).min(up[j]).min(down[j]);
-                c += u16::from(v >= level);
-            }
-            n += usize::from(c);
-            i = end;
-        }
-    }
-    n as f64 / m.count as f64
-}
-
 /// The luma histogram of mask `m`'s pixels (bin `v` counts the pixels of luma `v`).
 pub fn luma_histogram(a: &Analysis, m: &Mask) -> [u32; 256] {
     let mut hist = [0u32; 256];

@@ -195,11 +195,6 @@ fn compare(a: &Analysis, quad: &[[f64; 2]; 4], shrink: f64) {
                 reference::fraction_at_least(a, o, level),
                 fraction_at_least(a, n, level),
             );
-            same(
-                &format!("{ctx} glare_fraction {level}"),
-                reference::glare_fraction(a, o, level),
-                glare_fraction(a, n, level),
-            );
         }
         same(
             &format!("{ctx} blur_effect"),
@@ -229,13 +224,6 @@ fn compare_plane(a: &Analysis) {
         reference::laplacian_variance(a),
         laplacian_variance(a),
     );
-    for level in [200, 245, 255] {
-        same(
-            &format!("{ctx} frame glare"),
-            reference::glare_fraction(a, &of, level),
-            glare_fraction(a, &nf, level),
-        );
-    }
     same(
         &format!("{ctx} frame blur"),
         reference::blur_effect(a, &of),

@@ -231,31 +231,6 @@ pub fn fraction_at_least(a: &Analysis, m: &Mask, level: u8) -> f64 {
     n as f64 / m.count as f64
 }
 
-/// Glare: fraction of mask pixels that are saturated (≥ `level`) together with their four
-/// neighbours, so isolated bright specks (print highlights, noise) do not count.
-pub fn glare_fraction(a: &Analysis, m: &Mask, level: u8) -> f64 {
-    if m.count == 0 {
-        return 0.0;
-    }
-    let (w, h) = (a.width as usize, a.height as usize);
-    let mut n = 0usize;
-    for y in 1..h.saturating_sub(1) {
-        for x in 1..w - 1 {
-            let i = y * w + x;
-            if m.inside[i]
-                && a.luma[i] >= level
-                && a.luma[i - 1] >= level
-                && a.luma[i + 1] >= level
-                && a.luma[i - w] >= level
-                && a.luma[i + w] >= level
-            {
-                n += 1;
-            }
-        }
-    }
-    n as f64 / m.count as f64
-}
-
 /// `blur_effect` pixel by pixel over the boolean mask (the same definition: four
 /// directions, spans counted from every 4th row, integer sums).
 pub fn blur_effect(a: &Analysis, m: &Mask) -> f64 {
