@@ -114,9 +114,13 @@ REF=$(q "$ROOT/benches/reference.py")
 set_commands() {
   local in out
   in=$(q "$WORK/$1.jpg") out=$(q "$WORK/$1")
-  # the DCT scale turbo::check_scale picks: the coarsest whose long side reaches 1024 px
-  local scale=2
-  [ "$1" = 48mp ] && scale=4
+  # the DCT scale turbo::check_scale picks: the coarsest of 1/8, 1/4, 1/2 whose long side
+  # still reaches the 1024 px analysis plane (the long sides of the inputs generated above)
+  local long=4000 scale=1 d
+  [ "$1" = 48mp ] && long=8000
+  for d in 8 4 2; do
+    if [ $(((long + d - 1) / d)) -ge 1024 ]; then scale=$d; break; fi
+  done
   NAMES=(preflight-check preflight-fix)
   CMDS=("$(q "$BIN") check $in --jobs 1"
         "$(q "$BIN") fix $in -o $out-preflight.jpg --jobs 1")

@@ -33,26 +33,20 @@ pub const DOCUMENT_VERIFICATION: u32 = 6;
 /// it cannot read stops it before `info.json` is parsed, a badly structured `info.json`
 /// before its keys are looked at, and so on down to the images. The order is `Ord`, so
 /// the service's answer to a set of problems is the smallest code among them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceCode {
     /// `0903`: the zip is corrupt (unreadable, a CRC or size mismatch, encrypted,
     /// duplicate or unsafe entry names, over the caps).
-    #[serde(rename = "0903")]
     ZipCorrupt,
     /// `2203`: `info.json` is missing or badly structured.
-    #[serde(rename = "2203")]
     InfoJsonMalformed,
     /// `2213`: a required parameter is missing.
-    #[serde(rename = "2213")]
     MissingParameter,
     /// `2204`: a parameter has the wrong data type.
-    #[serde(rename = "2204")]
     WrongType,
     /// `1014`: an unsupported country or id_type.
-    #[serde(rename = "1014")]
     Unsupported,
     /// `0001`: an image is unusable, corrupt, or listed but missing.
-    #[serde(rename = "0001")]
     ImageUnusable,
 }
 
@@ -68,6 +62,13 @@ impl ServiceCode {
             ServiceCode::Unsupported => "1014",
             ServiceCode::ImageUnusable => "0001",
         }
+    }
+}
+
+/// Written as the service writes it, from [`ServiceCode::as_str`].
+impl Serialize for ServiceCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
