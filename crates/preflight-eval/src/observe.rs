@@ -39,6 +39,10 @@ pub struct Observed {
     /// `metrics.blur`, if reported (the frame's fine detail, the other cue behind `blurry`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blur: Option<f64>,
+    /// `metrics.document.support`, if reported (how much of the outline's real sides is
+    /// edge: what a cut-off claim rests on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<f64>,
 }
 
 impl Observed {
@@ -92,6 +96,7 @@ impl Observed {
             size,
             blur_effect: v["metrics"]["blur_effect"].as_f64(),
             blur: v["metrics"]["blur"].as_f64(),
+            support: v["metrics"]["document"]["support"].as_f64(),
         }
     }
 

@@ -37,6 +37,17 @@ pub(super) fn plausible_cut(q: &[(f64, f64); 4], border: [bool; 4], aspects: &[f
     }
 }
 
+/// The least mean edge support (the share of each real side's length backed by edge pixels
+/// across it) of an outline with a side on the frame border. Such an outline claims that
+/// the document leaves the frame, which rejects the photo, and it rests on fewer real
+/// sides than a closed one, so they must be a document's edges along most of their length:
+/// one continuous step from the card to what lies around it. Lines put together from a
+/// newspaper's columns, a sheet's shadow or the blocks of a card measured 0.51..0.70 on
+/// real photos (six good frames rejected), the real cuts of the second renderer 0.97..1.00
+/// and of the real photos 0.82. The price: a card on a checked cloth, whose sides vanish
+/// where the card meets squares of its own shade (0.53), is not called cut.
+pub(super) const MIN_CUT_SUPPORT: f64 = 0.7;
+
 /// Steps 3 and 4: every quadrilateral two pairs of near-parallel lines make, scored on its
 /// edges (support, T-junctions, polarity, shape); the hopeless ones are dropped.
 pub(super) fn candidates(
@@ -153,6 +164,11 @@ pub(super) fn candidates(
                 .map(|k| supports[k])
                 .fold(1.0, f64::min);
             if min_support < 0.3 {
+                continue;
+            }
+            // A cut outline claims that the document leaves the frame, which rejects the
+            // photo: its fewer real sides must be clearly a document's edges.
+            if n_border > 0 && mean < MIN_CUT_SUPPORT {
                 continue;
             }
             // Contrast polarity: a document's sides step the same way against its surround.

@@ -103,3 +103,92 @@ fn the_fast_rounding_floor_and_ceil_match_the_std_ones() {
         assert!(ceil64(v) == v.ceil(), "ceil {v}");
     }
 }
+
+/// A 1024 × 768 plane of mid-grey surface with an ID-1 sized card of the same grey whose
+/// outline is drawn dark, dashed so that `drawn` of each side's length is ink, and a few
+/// print bars inside. `x0` may be negative: the card then runs out of the frame on the left.
+fn dashed_card(x0: i32, drawn: f64) -> Analysis {
+    let (w, h) = (1024i32, 768i32);
+    let mut luma = vec![128u8; (w * h) as usize];
+    let (x1, y0, y1) = (x0 + 560, 210, 210 + 353);
+    let mut put = |x: i32, y: i32, v: u8| {
+        if (0..w).contains(&x) && (0..h).contains(&y) {
+            luma[(y * w + x) as usize] = v;
+        }
+    };
+    // Dashes of period 40 px along each side, `drawn` of each period inked, 4 px thick.
+    let on = |t: i32| f64::from(t.rem_euclid(40)) < 40.0 * drawn;
+    for x in x0..=x1 {
+        for d in 0..4 {
+            if on(x - x0) {
+                put(x, y0 + d, 20);
+                put(x, y1 - d, 20);
+            }
+        }
+    }
+    for y in y0..=y1 {
+        for d in 0..4 {
+            if on(y - y0) {
+                put(x0 + d, y, 20);
+                put(x1 - d, y, 20);
+            }
+        }
+    }
+    // Print: six text bars in the card's right half.
+    for k in 0..6 {
+        let ty = y0 + 60 + k * 45;
+        for y in ty..ty + 14 {
+            for x in x0 + 300..x1 - 40 {
+                put(x, y, 40);
+            }
+        }
+    }
+    Analysis {
+        width: w as u32,
+        height: h as u32,
+        scale: 1.0,
+        luma,
+        cb: vec![128; (w * h) as usize],
+        cr: vec![128; (w * h) as usize],
+    }
+}
+
+#[test]
+fn a_cut_off_claim_rests_on_sides_that_are_edges_along_most_of_their_length() {
+    let mut outcomes = Vec::new();
+    for x0 in [232, -120] {
+        for drawn in [1.0, 0.9, 0.8, 0.7, 0.6, 0.5] {
+            let found = find(&dashed_card(x0, drawn), &DOCUMENT_ASPECTS);
+            if let Some(o) = found.as_ref().filter(|o| o.cut.iter().any(|&c| c)) {
+                assert!(o.support >= MIN_CUT_SUPPORT, "{x0} {drawn}: {o:?}");
+            }
+            outcomes.push((x0, drawn, found.map(|o| (o.cut[0], o.support))));
+        }
+    }
+    let at = |x0: i32, drawn: f64| {
+        outcomes
+            .iter()
+            .find(|o| o.0 == x0 && o.1 == drawn)
+            .and_then(|o| o.2)
+    };
+    // Solid sides: the whole card is found, and the one the frame cuts is cut on the left.
+    assert!(
+        matches!(at(232, 1.0), Some((false, s)) if s > 0.9),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(at(-120, 1.0), Some((true, s)) if s > 0.9),
+        "{outcomes:?}"
+    );
+    // A whole card is still found with sides inked along 70 % of their length (measured
+    // support 0.59): the bar is for cut-off claims, which reject the photo.
+    assert!(matches!(at(232, 0.7), Some((false, _))), "{outcomes:?}");
+    // Three cut-card sides inked along 80 % or less (support 0.68 and below) make no
+    // cut-off claim. Without the bar they were cut outlines down to sides at 50 %.
+    for drawn in [0.8, 0.7, 0.6, 0.5] {
+        assert!(
+            !matches!(at(-120, drawn), Some((true, _))),
+            "{drawn}: {outcomes:?}"
+        );
+    }
+}
