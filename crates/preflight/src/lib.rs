@@ -26,7 +26,6 @@ mod document;
 mod encode;
 mod error;
 mod orient;
-mod package;
 mod pipeline;
 mod policy;
 mod probe;
@@ -35,7 +34,7 @@ mod report;
 mod sources;
 #[cfg(feature = "turbo")]
 mod turbo;
-mod validate;
+mod upload;
 
 #[cfg(test)]
 mod testutil;
@@ -43,7 +42,6 @@ mod testutil;
 pub use batch::{check_all, check_isolated, fix_isolated};
 pub use codec::Scratch;
 pub use error::{Error, ErrorKind};
-pub use package::{package, Package, PackageInput, PackageRequest, PackageTimings, PackagedImage};
 pub use pipeline::{check, fix, Fixed};
 pub use policy::{DocumentClass, EncodeOptions, Limits, Policy, Thresholds};
 pub use protocol::{
@@ -56,7 +54,10 @@ pub use report::{
     InputInfo, Margins, Metrics, OutputInfo, Report, Severity, Summary, Verdict,
 };
 pub use sources::{expand, read_file, Source};
-pub use validate::{validate_zip, EntryReport, Validation, ZipFinding, ZipLimits};
+pub use upload::{
+    package, validate_zip, EntryReport, Package, PackageInput, PackageRequest, PackageTimings,
+    PackagedImage, Validation, ZipFinding, ZipLimits,
+};
 
 /// Internals for the benchmarks, the fuzz targets and the workspace's tools: not part of the
 /// API, may change in any release.
@@ -66,12 +67,12 @@ pub mod internal {
     pub use crate::batch::{isolate, panic_message, run_all};
     pub use crate::document::{find, DOCUMENT_ASPECTS};
     pub use crate::orient::Orientation;
-    pub use crate::package::assemble;
     pub use crate::pipeline::{scores, Measured, Surround};
     pub use crate::probe::{exif_orientation, jpeg_is_complete, probe, JpegCoding, Probe};
     pub use crate::protocol::hex;
     pub use crate::sources::{read_archive, safe_entry_name};
-    pub use crate::validate::{check_info, read_zip};
+    pub use crate::upload::assemble;
+    pub use crate::upload::{check_info, read_zip};
 
     /// The analysis plane and its measurements.
     pub mod analysis {

@@ -1,6 +1,7 @@
 //! Reading an upload zip: its entries within the limits, the way the service unpacks it.
 
-use super::*;
+use super::{ZipFinding, ZipLimits};
+use crate::protocol::ServiceCode;
 
 /// An entry read out of the zip.
 #[derive(Debug, Clone, PartialEq)]

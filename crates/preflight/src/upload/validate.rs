@@ -22,20 +22,10 @@ use crate::policy::Policy;
 use crate::probe::{self, Format};
 use crate::protocol::{self, Role, ServiceCode};
 use crate::report::{Report, Severity, Verdict};
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
-use sha2::{Digest, Sha256};
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
 
-mod info;
-mod read;
-
-pub use info::*;
-pub use read::*;
+use super::{check_info, read_zip};
 
 /// Caps for reading an upload zip in memory.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +72,11 @@ pub struct ZipFinding {
 }
 
 impl ZipFinding {
-    fn new(code: ServiceCode, finding: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn new(
+        code: ServiceCode,
+        finding: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         ZipFinding {
             code: Some(code),
             finding,
@@ -92,7 +86,11 @@ impl ZipFinding {
         }
     }
 
-    fn note(finding: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    pub(super) fn note(
+        finding: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Self {
         ZipFinding {
             code: None,
             finding,
@@ -102,7 +100,7 @@ impl ZipFinding {
         }
     }
 
-    fn at(mut self, entry: impl Into<String>) -> Self {
+    pub(super) fn at(mut self, entry: impl Into<String>) -> Self {
         self.entry = Some(entry.into());
         self
     }

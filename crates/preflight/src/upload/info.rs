@@ -1,7 +1,16 @@
 //! Checking `info.json` against the entries: keys, types, listed files, the codes the
 //! service answers with.
 
-use super::*;
+use super::{ReadZip, ZipFinding};
+use crate::probe::{self, Format};
+use crate::protocol::{self, Role, ServiceCode};
+use crate::report::Severity;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 
 /// An image `info.json` lists, and where its bytes are.
 #[derive(Debug, Clone, PartialEq)]
