@@ -168,14 +168,13 @@ fn selfies_are_not_judged_by_the_document_blur_threshold() {
 /// 8) the good capture's outline is the document itself, not a patch of table, and a
 /// document cut off by one edge names that edge.
 /// The cut edge is named on grained and patterned surfaces (the outline's IoU on the same
-/// seeds is asserted in preflight-eval's tests, next to `polygon_iou`).
+/// seeds is asserted in preflight-eval's tests, next to `polygon_iou`). Seed 7's card cut on
+/// a checked cloth is no longer called cut: its sides vanish where it meets squares of its
+/// own shade (edge support 0.53), under the bar a cut-off claim must clear
+/// (`MIN_CUT_SUPPORT`, docs/accuracy.md); its uncut capture is still found (preflight-eval).
 #[test]
 fn the_cut_edge_holds_on_grained_and_patterned_surfaces() {
-    for (seed, side, edge) in [
-        (4, CutOff::Top, Edge::Top),
-        (7, CutOff::Left, Edge::Left),
-        (8, CutOff::Left, Edge::Left),
-    ] {
+    for (seed, side, edge) in [(4, CutOff::Top, Edge::Top), (8, CutOff::Left, Edge::Left)] {
         assert_eq!(cut_off(seed, side).1, vec![edge], "{side:?} seed {seed}");
     }
 }
