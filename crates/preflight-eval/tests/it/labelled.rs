@@ -90,7 +90,8 @@ fn real_photos_good_frames_are_rarely_rejected_and_glare_follows_the_document() 
     assert!(glare.is_empty(), "{glare:?}");
     assert!(s.iou.median.unwrap() >= 0.97, "{:?}", s.iou);
     // A cut-off claim needs a document's edges: the false ones left are two frames whose
-    // wrong outline has strong sides (a white card on a white sheet, a sheet on a table).
+    // wrong outline has strong sides (a newspaper page around the card, the sheet of paper
+    // under a white card).
     let cut = check(&s, "document_cut_off");
     assert!(cut.good_rejected <= 2 && cut.fp <= 6, "{cut:?}");
     // Real camera blur (measured: 20 of 23 found; 9 of 23 with the blur effect alone at
