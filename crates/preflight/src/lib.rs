@@ -71,8 +71,7 @@ pub mod internal {
     pub use crate::probe::{exif_orientation, jpeg_is_complete, probe, JpegCoding, Probe};
     pub use crate::protocol::hex;
     pub use crate::sources::{read_archive, safe_entry_name};
-    pub use crate::upload::assemble;
-    pub use crate::upload::{check_info, read_zip};
+    pub use crate::upload::{assemble, check_info, read_zip};
 
     /// The analysis plane and its measurements.
     pub mod analysis {

@@ -9,7 +9,8 @@
 //!   codes);
 //! - `validate`: predict the service's answer to any upload zip (`validate-zip`).
 //!
-//! `build` and `verify` use `read` and `info`; nothing here is used by the stages before it.
+//! `build` calls `verify`, which reads the zip back with `read` and `info`, as `validate`
+//! does; nothing here is used by the stages before it.
 
 mod build;
 mod info;

@@ -17,6 +17,7 @@
 //! the enrolled image may replace, the capture-quality findings of each image) are listed
 //! with `code: null`.
 
+use super::{check_info, read_zip};
 use crate::batch;
 use crate::policy::Policy;
 use crate::probe::{self, Format};
@@ -24,8 +25,6 @@ use crate::protocol::{self, Role, ServiceCode};
 use crate::report::{Report, Severity, Verdict};
 use rayon::prelude::*;
 use serde::Serialize;
-
-use super::{check_info, read_zip};
 
 /// Caps for reading an upload zip in memory.
 #[derive(Debug, Clone, PartialEq)]
