@@ -1,0 +1,103 @@
+"""The Python package against the CLI on the same files, in one run (issue 19's targets).
+
+    bash scripts/python-test.sh            # builds the wheel into target/pyvenv
+    target/pyvenv/bin/python benches/python_bench.py [N=12] [ROUNDS=3]
+
+Renders N synthetic 12 MP captures (EXIF orientation 6) with the release CLI, then times,
+taking turns over ROUNDS rounds and keeping each configuration's best round:
+  - `preflight check --jobs 1|2 DIR` (whole process: start, read, check, print JSON),
+  - `kyc_preflight.check_many(data, jobs=1|2)` on the bytes already in memory,
+  - `kyc_preflight.check` called from two Python threads at once.
+Prints per-image times and the ratios the targets are stated in (2 threads / 1 thread;
+Python / CLI at the same thread count). Wall clock; nothing else should run meanwhile.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import kyc_preflight as kp
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = os.environ.get("PREFLIGHT_BIN", str(REPO / "target" / "release" / "preflight"))
+
+
+def render(n, out):
+    files = []
+    for i in range(n):
+        p = out / f"cap_{i:03}.jpg"
+        subprocess.run(
+            [BIN, "synth", "--seed", str(100 + i), "--orientation", "6", "-o", str(p)],
+            check=True,
+            capture_output=True,
+        )
+        files.append(p)
+    return files
+
+
+def timed(f):
+    t = time.perf_counter()
+    f()
+    return time.perf_counter() - t
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 12
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    with tempfile.TemporaryDirectory() as tmp:
+        files = render(n, Path(tmp))
+        data = [f.read_bytes() for f in files]
+
+        def cli(jobs):
+            subprocess.run(
+                [BIN, "check", "--json", "--jobs", str(jobs), tmp],
+                check=False,
+                capture_output=True,
+            )
+
+        def threads2():
+            half = [data[0::2], data[1::2]]
+            ts = [threading.Thread(target=lambda part=p: [kp.check(d) for d in part]) for p in half]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+
+        configs = {
+            "cli --jobs 1": lambda: cli(1),
+            "cli --jobs 2": lambda: cli(2),
+            "check_many jobs=1": lambda: kp.check_many(data, jobs=1),
+            "check_many jobs=2": lambda: kp.check_many(data, jobs=2),
+            "check, 2 Python threads": threads2,
+        }
+        # Same verdicts both ways before timing anything.
+        mine = [r["verdict"] for r in kp.check_many(data, jobs=2)]
+        out = subprocess.run(
+            [BIN, "check", "--json", "--jobs", "2", *map(str, files)],
+            capture_output=True,
+            text=True,
+        ).stdout
+        theirs = [json.loads(line)["verdict"] for line in out.splitlines() if '"report"' in line]
+        assert mine == theirs, (mine, theirs)
+        best = {k: float("inf") for k in configs}
+        for _ in range(rounds):
+            for k, f in configs.items():
+                best[k] = min(best[k], timed(f))
+    per = {k: v / n * 1000 for k, v in best.items()}
+    print(f"{n} captures, 12 MP, EXIF orientation 6; best of {rounds} rounds; ms per image:")
+    for k, v in per.items():
+        print(f"  {k:26s} {v:8.1f}")
+    print("ratios:")
+    print(f"  check_many 1 thread / 2 threads       {best['check_many jobs=1'] / best['check_many jobs=2']:.2f}x (target >= 1.8)")
+    print(f"  check_many jobs=1 / cli --jobs 1      {best['check_many jobs=1'] / best['cli --jobs 1']:.2f} (target <= 1.10)")
+    print(f"  check_many jobs=2 / cli --jobs 2      {best['check_many jobs=2'] / best['cli --jobs 2']:.2f} (target <= 1.10)")
+    print(f"  2 Python threads / check_many jobs=2  {best['check, 2 Python threads'] / best['check_many jobs=2']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
