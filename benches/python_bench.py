@@ -7,7 +7,10 @@ Renders N synthetic 12 MP captures (EXIF orientation 6) with the release CLI, th
 taking turns over ROUNDS rounds and keeping each configuration's best round:
   - `preflight check --jobs 1|2 DIR` (whole process: start, read, check, print JSON),
   - `kyc_preflight.check_many(data, jobs=1|2)` on the bytes already in memory,
-  - `kyc_preflight.check` called from two Python threads at once.
+  - `kyc_preflight.check` called from two Python threads at once,
+  - the Dask recipe (crates/preflight-py/recipes/dask_check.py) on a local cluster of two
+    one-thread worker processes started beforehand (reading the files, writing JSON Lines),
+    when dask[bag,distributed] is installed.
 Prints per-image times and the ratios the targets are stated in (2 threads / 1 thread;
 Python / CLI at the same thread count). Wall clock; nothing else should run meanwhile.
 """
@@ -68,6 +71,25 @@ def main():
             for t in ts:
                 t.join()
 
+        client = cluster = None
+        try:
+            import distributed
+
+            sys.path.insert(0, str(REPO / "crates" / "preflight-py" / "recipes"))
+            import dask_check
+
+            cluster = distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = distributed.Client(cluster)
+        except ImportError:
+            print("dask[bag,distributed] not installed: no Dask row", file=sys.stderr)
+
+        runs = iter(range(1 << 30))
+
+        def dask_run():
+            dask_check.run(tmp, f"{tmp}/out{next(runs)}", client, partition=max(1, n // 8))
+
         configs = {
             "cli --jobs 1": lambda: cli(1),
             "cli --jobs 2": lambda: cli(2),
@@ -75,6 +97,8 @@ def main():
             "check_many jobs=2": lambda: kp.check_many(data, jobs=2),
             "check, 2 Python threads": threads2,
         }
+        if client is not None:
+            configs["dask, 2 workers"] = dask_run
         # Same verdicts both ways before timing anything.
         mine = [r["verdict"] for r in kp.check_many(data, jobs=2)]
         out = subprocess.run(
@@ -88,6 +112,9 @@ def main():
         for _ in range(rounds):
             for k, f in configs.items():
                 best[k] = min(best[k], timed(f))
+        if client is not None:
+            client.close()
+            cluster.close()
     per = {k: v / n * 1000 for k, v in best.items()}
     print(f"{n} captures, 12 MP, EXIF orientation 6; best of {rounds} rounds; ms per image:")
     for k, v in per.items():
@@ -97,6 +124,8 @@ def main():
     print(f"  check_many jobs=1 / cli --jobs 1      {best['check_many jobs=1'] / best['cli --jobs 1']:.2f} (target <= 1.10)")
     print(f"  check_many jobs=2 / cli --jobs 2      {best['check_many jobs=2'] / best['cli --jobs 2']:.2f} (target <= 1.10)")
     print(f"  2 Python threads / check_many jobs=2  {best['check, 2 Python threads'] / best['check_many jobs=2']:.2f}")
+    if "dask, 2 workers" in best:
+        print(f"  dask 2 workers / cli --jobs 2         {best['dask, 2 workers'] / best['cli --jobs 2']:.2f} (target <= 1.20)")
 
 
 if __name__ == "__main__":
