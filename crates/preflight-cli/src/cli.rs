@@ -31,6 +31,31 @@ pub enum Command {
     Synth(SynthArgs),
     /// Measure the capture-quality checks on labelled synthetic captures (and real specimens).
     Eval(EvalArgs),
+    /// Serve check, fix, package and validate-zip over HTTP, with a capture page at `/`.
+    Serve(ServeArgs),
+}
+
+/// `preflight serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback unless told otherwise).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Largest request body, in MiB (answered 413 above it).
+    #[arg(long, value_name = "MIB", default_value_t = 128)]
+    pub max_body_mib: usize,
+    /// Seconds a request may wait for a worker and run before it is answered 503.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Images worked on at once [default: one per core].
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+    /// Requests admitted to wait for a worker; more are answered 503 at once [default: 4 per worker].
+    #[arg(long, value_name = "N")]
+    pub queue: Option<usize>,
+    /// Threshold profile for requests that name none.
+    #[arg(long, value_enum, default_value_t = Profile::Default)]
+    pub profile: Profile,
 }
 
 /// `--class`: the document classes of SPEC §2.

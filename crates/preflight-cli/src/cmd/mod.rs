@@ -4,6 +4,7 @@ pub mod check;
 pub mod eval;
 pub mod fix;
 pub mod package;
+pub mod serve;
 pub mod sign;
 pub mod synth;
 pub mod validate_zip;
