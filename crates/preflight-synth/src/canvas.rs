@@ -149,6 +149,7 @@ impl Canvas {
         });
     }
 
+    #[allow(clippy::too_many_arguments)] // a drawing primitive: coordinates, size, colour, alpha
     pub(crate) fn segment(
         &mut self,
         x0: f32,
@@ -174,6 +175,7 @@ impl Canvas {
     }
 
     /// Rotated rounded rectangle centred at (cx, cy) with half sizes (hw, hh).
+    #[allow(clippy::too_many_arguments)] // a drawing primitive: coordinates, size, colour, alpha
     pub(crate) fn rot_rect(
         &mut self,
         cx: f32,

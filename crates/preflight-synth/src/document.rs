@@ -80,6 +80,7 @@ impl Doc {
         self.cv.ellipse(cx * k, cy * k, rx * k, ry * k, c, a);
     }
 
+    #[allow(clippy::too_many_arguments)] // a drawing primitive: coordinates, size, colour, alpha
     pub(crate) fn segment(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, wd: f32, c: Rgb, a: f32) {
         let k = self.k;
         self.cv
@@ -87,6 +88,7 @@ impl Doc {
     }
 
     /// Stroke of a rounded rectangle outline (mm).
+    #[allow(clippy::too_many_arguments)] // a drawing primitive: coordinates, size, colour, alpha
     fn rr_stroke(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, r: f32, wd: f32, c: Rgb, a: f32) {
         let k = self.k;
         let (cx, cy) = ((x0 + x1) * 0.5 * k, (y0 + y1) * 0.5 * k);
@@ -104,6 +106,7 @@ impl Doc {
             .fill_sdf([px1 - m, py0 + m, px1, py1 - m], c, a, sdf);
     }
 
+    #[allow(clippy::too_many_arguments)] // a drawing primitive: coordinates, size, colour, alpha
     fn glyph(&mut self, ch: char, x: f32, y: f32, gw: f32, gh: f32, t: f32, c: Rgb, a: f32) {
         let (x0, y0, x1, y1) = (x, y, x + gw, y + gh);
         let xm = x + gw * 0.5;
@@ -159,6 +162,7 @@ impl Doc {
     }
 
     /// Draws `s` with monospace cells; returns the x after the last glyph.
+    #[allow(clippy::too_many_arguments)] // a drawing primitive: coordinates, size, colour, alpha
     fn text(&mut self, x: f32, y: f32, gh: f32, s: &str, c: Rgb, a: f32, weight: f32) -> f32 {
         let gw = gh * 0.62;
         let adv = gh * 0.86;
@@ -173,6 +177,7 @@ impl Doc {
         cx
     }
 
+    #[allow(clippy::too_many_arguments)] // a drawing primitive: coordinates, size, colour, alpha
     fn mono(&mut self, x: f32, y: f32, gh: f32, pitch: f32, s: &str, c: Rgb, weight: f32) {
         let gw = gh * 0.64;
         let t = gh * weight;

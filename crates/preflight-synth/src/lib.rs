@@ -22,8 +22,6 @@
 //! [`SynthSpec::tilted`], or generically [`SynthSpec::variant`] with a
 //! [`Variant`].
 
-#![allow(clippy::too_many_arguments, clippy::needless_range_loop)]
-
 use serde::{Deserialize, Serialize};
 
 mod background;
