@@ -2,7 +2,7 @@
 # End-to-end test of the capture page: `preflight serve` on loopback, Debian's Chromium driven
 # headless by playwright-core (npm), a good and a cut-off generated capture uploaded through
 # the page, the verdicts and findings it shows checked; the screenshot is kept in
-# target/page-test/page.png. Installs chromium (apt, as root) and playwright-core when missing.
+# target/page-test/page.png. Installs chromium (apt) and playwright-core (npm) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -10,9 +10,11 @@ port=${PORT:-18190}
 out=$repo/target/page-test
 mkdir -p "$out"
 if ! command -v chromium >/dev/null 2>&1; then
-    [ "$(id -u)" = 0 ] || { echo "page-test.sh: needs chromium (apt-get install chromium)" >&2; exit 2; }
+    sudo=()
+    [ "$(id -u)" = 0 ] || sudo=(sudo)
     export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+    "${sudo[@]}" apt-get install -y -qq chromium >/dev/null ||
+        { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq chromium >/dev/null; }
 fi
 (cd crates/preflight-serve/page-test && npm install --no-audit --no-fund --silent)
 cargo build --release --quiet -p preflight-cli
