@@ -314,7 +314,7 @@ async fn image_of(request: Request, state: &Shared) -> Result<Bytes, Response> {
 
 /// Run `work` on a worker; 503 when the wait and the work outlast the timeout. The ticket
 /// goes with the work, so a request answered 503 still counts until its work is done.
-async fn run_blocking<T: Send + 'static>(
+async fn on_worker<T: Send + 'static>(
     state: &Shared,
     ticket: Ticket,
     work: impl FnOnce() -> T + Send + 'static,
@@ -357,7 +357,7 @@ async fn check(
         Ok(d) => d,
         Err(r) => return r,
     };
-    match run_blocking(&state, ticket, move || {
+    match on_worker(&state, ticket, move || {
         check_isolated(&data, "<upload>", &policy)
     })
     .await
@@ -387,7 +387,7 @@ async fn annotate(
         Ok(d) => d,
         Err(r) => return r,
     };
-    let done = run_blocking(&state, ticket, move || {
+    let done = on_worker(&state, ticket, move || {
         let report = check_isolated(&data, "<upload>", &policy);
         let png = kyc_preflight::internal::annotate(&data, &report, &policy);
         (report, png)
@@ -426,7 +426,7 @@ async fn fix(
         Ok(d) => d,
         Err(r) => return r,
     };
-    match run_blocking(&state, ticket, move || {
+    match on_worker(&state, ticket, move || {
         fix_isolated(&data, "<upload>", &policy)
     })
     .await
@@ -470,7 +470,7 @@ async fn validate(State(state): State<Shared>, request: Request) -> Response {
         return json(StatusCode::OK, &v);
     }
     let policy = Policy::for_class(DocumentClass::IdCard);
-    match run_blocking(&state, ticket, move || {
+    match on_worker(&state, ticket, move || {
         validate_zip(&data, "<upload>", &policy, &limits)
     })
     .await
@@ -575,7 +575,7 @@ async fn package_job(
         Ok(j) => j,
         Err(r) => return r,
     };
-    match run_blocking(&state, ticket, move || package(&job, &template)).await {
+    match on_worker(&state, ticket, move || package(&job, &template)).await {
         Ok(Ok(mut result)) => {
             let mut reports = Vec::with_capacity(result.images.len());
             for image in &result.images {
