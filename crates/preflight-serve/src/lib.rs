@@ -340,21 +340,39 @@ async fn on_worker<T: Send + 'static>(
     }
 }
 
+/// What every image route does first: the policy of its query, a place among the admitted
+/// requests (taken before the body is read), then the image.
+async fn image_job(
+    state: &Shared,
+    params: &Params,
+    request: Request,
+) -> Result<(Policy, Ticket, Bytes), Response> {
+    let policy = params.policy(&state.config)?;
+    let ticket = state.admit()?;
+    let data = image_of(request, state).await?;
+    Ok((policy, ticket, data))
+}
+
+/// A binary answer (`content_type`) with a JSON header beside it.
+fn binary(
+    content_type: &'static str,
+    name: &'static str,
+    meta: HeaderValue,
+    body: Vec<u8>,
+) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(name, meta);
+    (StatusCode::OK, headers, body).into_response()
+}
+
 async fn check(
     State(state): State<Shared>,
     Query(params): Query<Params>,
     request: Request,
 ) -> Response {
-    let policy = match params.policy(&state.config) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let ticket = match state.admit() {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    let data = match image_of(request, &state).await {
-        Ok(d) => d,
+    let (policy, ticket, data) = match image_job(&state, &params, request).await {
+        Ok(job) => job,
         Err(r) => return r,
     };
     match on_worker(&state, ticket, move || {
@@ -375,16 +393,8 @@ async fn annotate(
     Query(params): Query<Params>,
     request: Request,
 ) -> Response {
-    let policy = match params.policy(&state.config) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let ticket = match state.admit() {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    let data = match image_of(request, &state).await {
-        Ok(d) => d,
+    let (policy, ticket, data) = match image_job(&state, &params, request).await {
+        Ok(job) => job,
         Err(r) => return r,
     };
     let done = on_worker(&state, ticket, move || {
@@ -396,10 +406,7 @@ async fn annotate(
     match done {
         Ok((report, Ok(png))) => {
             state.metrics.verdict(report.verdict);
-            let mut headers = HeaderMap::new();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
-            headers.insert("x-preflight-report", header_json(&report));
-            (StatusCode::OK, headers, png).into_response()
+            binary("image/png", "x-preflight-report", header_json(&report), png)
         }
         Ok((report, Err(_))) => {
             state.metrics.verdict(report.verdict);
@@ -414,16 +421,8 @@ async fn fix(
     Query(params): Query<Params>,
     request: Request,
 ) -> Response {
-    let policy = match params.policy(&state.config) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let ticket = match state.admit() {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    let data = match image_of(request, &state).await {
-        Ok(d) => d,
+    let (policy, ticket, data) = match image_job(&state, &params, request).await {
+        Ok(job) => job,
         Err(r) => return r,
     };
     match on_worker(&state, ticket, move || {
@@ -434,12 +433,12 @@ async fn fix(
         Ok(fixed) => {
             state.metrics.verdict(fixed.report.verdict);
             match fixed.jpeg {
-                Some(jpeg) => {
-                    let mut headers = HeaderMap::new();
-                    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-                    headers.insert("x-preflight-report", header_json(&fixed.report));
-                    (StatusCode::OK, headers, jpeg).into_response()
-                }
+                Some(jpeg) => binary(
+                    "image/jpeg",
+                    "x-preflight-report",
+                    header_json(&fixed.report),
+                    jpeg,
+                ),
                 None => json(StatusCode::UNPROCESSABLE_ENTITY, &fixed.report),
             }
         }
@@ -577,25 +576,24 @@ async fn package_job(
     };
     match on_worker(&state, ticket, move || package(&job, &template)).await {
         Ok(Ok(mut result)) => {
-            let mut reports = Vec::with_capacity(result.images.len());
             for image in &result.images {
                 state.metrics.verdict(image.report.verdict);
-                reports.push(image.report.clone());
             }
             match result.zip.take() {
-                Some(zip) => {
-                    let mut headers = HeaderMap::new();
-                    headers.insert(
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("application/zip"),
-                    );
-                    headers.insert("x-preflight-package", header_json(&result));
-                    (StatusCode::OK, headers, zip).into_response()
-                }
-                None => json(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &serde_json::json!({ "package": result, "reports": reports }),
+                Some(zip) => binary(
+                    "application/zip",
+                    "x-preflight-package",
+                    header_json(&result),
+                    zip,
                 ),
+                None => {
+                    // The package serialises its images without their reports: add them.
+                    let reports: Vec<_> = result.images.iter().map(|i| &i.report).collect();
+                    json(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        &serde_json::json!({ "package": &result, "reports": reports }),
+                    )
+                }
             }
         }
         Ok(Err(e)) => error(StatusCode::BAD_REQUEST, e.code(), e.message()),
