@@ -160,6 +160,8 @@ def package(
     evaluated. Partner details (``partner_id`` and ``api_key``, with ``job_id``, ``user_id``
     and ``callback_url``) add the signed ``misc_information`` as the service's SDKs write it.
     """
+    if jobs < 0:
+        raise ValueError("jobs must be 0 (one per core) or more")
     images: List[Tuple[str, bytes, str]] = []
     if selfie is not None:
         images.append(("selfie", _bytes(selfie), "selfie"))
@@ -168,8 +170,6 @@ def package(
         images.append(("id_back", _bytes(id_back), "id_back"))
     for i, frame in enumerate(liveness):
         images.append(("liveness", _bytes(frame), f"liveness[{i}]"))
-    if jobs < 0:
-        raise ValueError("jobs must be 0 (one per core) or more")
     try:
         zip_bytes, result, reports = _native.package_job(
             images,
