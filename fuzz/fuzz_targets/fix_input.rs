@@ -1,6 +1,7 @@
 //! The `fix` target's input format, shared with `tests/regression.rs` so a crash file
 //! replays exactly: 6 header bytes (width and height ≤ 96, PNG/JPEG × grey/RGB, class, EXIF
-//! orientation byte, JPEG quality) and the pixel bytes.
+//! orientation byte, JPEG quality) and the pixel bytes. A kind byte with bit 7 set makes a
+//! BMP, TIFF, lossless WebP or GIF instead (bits 2..3), with an alpha channel when bit 6 is set.
 
 use kyc_preflight::DocumentClass;
 
@@ -21,7 +22,38 @@ pub fn make_image(data: &[u8]) -> Option<(Vec<u8>, DocumentClass)> {
     let mut pixels: Vec<u8> = rest.iter().copied().cycle().take(n).collect();
     pixels.resize(n, 128);
     let mut out = Vec::new();
-    if kind & 2 == 0 {
+    if kind & 0x80 != 0 {
+        let format = match (kind >> 2) & 3 {
+            0 => image::ImageFormat::Bmp,
+            1 => image::ImageFormat::Tiff,
+            2 => image::ImageFormat::WebP,
+            _ => image::ImageFormat::Gif,
+        };
+        let grey = image::GrayImage::from_raw(w, h, pixels.clone());
+        let img = match (channels, kind & 0x40 != 0) {
+            (1, false) => image::DynamicImage::ImageLuma8(grey?),
+            (1, true) => {
+                image::DynamicImage::ImageLumaA8(image::ImageBuffer::from_fn(w, h, |x, y| {
+                    let v = pixels[(y * w + x) as usize];
+                    image::LumaA([v, v.wrapping_mul(7)])
+                }))
+            }
+            (_, false) => image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, pixels)?),
+            (_, true) => {
+                image::DynamicImage::ImageRgba8(image::ImageBuffer::from_fn(w, h, |x, y| {
+                    let i = 3 * (y * w + x) as usize;
+                    image::Rgba([
+                        pixels[i],
+                        pixels[i + 1],
+                        pixels[i + 2],
+                        pixels[i] ^ pixels[i + 2],
+                    ])
+                }))
+            }
+        };
+        img.write_to(&mut std::io::Cursor::new(&mut out), format)
+            .ok()?;
+    } else if kind & 2 == 0 {
         let ct = if channels == 1 {
             image::ExtendedColorType::L8
         } else {

@@ -52,7 +52,22 @@ images = {
     "grey.png": png(img("L", (16, 8))),
     "palette.png": png(img("L", (16, 8)).convert("P")),
     "interlaced.png": png(rgb, optimize=False),
+    "rgba.png": png(img("RGBA", (16, 12))),
 }
+def saved(im, fmt, **kw):
+    b = io.BytesIO(); im.save(b, fmt, **kw); return b.getvalue()
+images.update({
+    "rgb.bmp": saved(rgb, "BMP"),
+    "palette.bmp": saved(img("L", (16, 8)).convert("P"), "BMP"),
+    "lzw.tif": saved(rgb, "TIFF", compression="tiff_lzw"),
+    "grey16.tif": saved(img("L", (16, 8)).convert("I;16"), "TIFF"),
+    "orient6.tif": saved(rgb, "TIFF", tiffinfo={274: 6}),
+    "two_pages.tif": saved(rgb, "TIFF", save_all=True, append_images=[img("L", (8, 8))]),
+    "lossy.webp": saved(rgb, "WEBP", quality=60),
+    "lossless_alpha.webp": saved(img("RGBA", (16, 12)), "WEBP", lossless=True),
+    "animated.webp": saved(rgb, "WEBP", save_all=True, append_images=[rgb.rotate(180)], duration=50),
+    "animated.gif": saved(rgb.quantize(16), "GIF", save_all=True, append_images=[rgb.rotate(180).quantize(16)]),
+})
 images["truncated.jpg"] = images["baseline.jpg"][: len(images["baseline.jpg"]) // 2]
 for name, data in images.items():
     put("probe", name, data)
@@ -64,6 +79,11 @@ put("exif", "loop.tif", tiff_orientation(1, loop=True))
 put("exif", "orient65535.tif", tiff_orientation(65535))
 
 # fix: 6 header bytes (w, h, kind, class, orientation, quality) + pixel bytes.
+# kind 0x80 | format << 2 | alpha << 6 | rgb: BMP, TIFF, WebP, GIF (fix_input.rs).
+put("fix", "bmp_rgb_id", bytes([50, 30, 0x81, 0, 1, 90]) + bytes(range(256)))
+put("fix", "tiff_grey_alpha_passport", bytes([30, 50, 0xC4, 1, 1, 90]) + bytes(range(0, 256, 5)))
+put("fix", "webp_rgba_selfie", bytes([40, 40, 0xC9, 2, 1, 90]) + bytes(range(255, 0, -3)))
+put("fix", "gif_rgb_liveness", bytes([20, 30, 0x8D, 3, 1, 90]) + bytes(range(256)))
 put("fix", "png_rgb_selfie", bytes([40, 30, 1, 2, 1, 90]) + bytes(range(256)))
 put("fix", "jpeg_grey_id", bytes([60, 40, 2, 0, 6, 80]) + bytes(range(0, 256, 3)))
 put("fix", "jpeg_rgb_liveness", bytes([95, 95, 3, 3, 8, 95]) + bytes(range(255, 0, -1)))

@@ -57,6 +57,8 @@ pub enum FindingCode {
     FileTooLarge,
     /// Not a JPEG: the upload package takes JPEG only (fixable by `fix`).
     NotJpeg,
+    /// A multi-page TIFF or an animated GIF / WebP: only the first page or frame is used.
+    FirstFrameOnly,
     /// No faithful JPEG of this image lands in the byte window.
     SizeTargetUnreachable,
     /// No document outline was found.
@@ -97,6 +99,7 @@ impl FindingCode {
             FindingCode::FileTooSmall => "file_too_small",
             FindingCode::FileTooLarge => "file_too_large",
             FindingCode::NotJpeg => "not_jpeg",
+            FindingCode::FirstFrameOnly => "first_frame_only",
             FindingCode::SizeTargetUnreachable => "size_target_unreachable",
             FindingCode::DocumentNotFound => "document_not_found",
             FindingCode::DocumentCutOff => "document_cut_off",

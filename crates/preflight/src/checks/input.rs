@@ -1,5 +1,5 @@
 //! Findings about the container: `truncated`, `trailing_data`, `exif_orientation_invalid`,
-//! `orientation_corrected`, `not_jpeg`.
+//! `orientation_corrected`, `first_frame_only`, `not_jpeg`.
 
 use crate::probe::{Format, Probe};
 use crate::report::{Finding, FindingCode, Severity};
@@ -19,6 +19,7 @@ pub fn check(probe: &Probe) -> Vec<Finding> {
                 Format::Png => {
                     "the PNG ends before its IEND chunk: part of the picture may be missing"
                 }
+                _ => "the image ends early: part of the picture may be missing",
             },
         ));
     }
@@ -78,11 +79,28 @@ pub fn check(probe: &Probe) -> Vec<Finding> {
             format!("EXIF orientation {o}: the pixels are turned upright"),
         ));
     }
+    if probe.more_frames {
+        let (what, part) = match probe.format {
+            Format::Tiff => ("has more than one page", "page"),
+            _ => ("is animated", "frame"),
+        };
+        findings.push(Finding::new(
+            FindingCode::FirstFrameOnly,
+            Severity::Warn,
+            format!(
+                "the {} {what}: only its first {part} is checked and converted",
+                probe.format.as_str().to_ascii_uppercase()
+            ),
+        ));
+    }
     if probe.format != Format::Jpeg {
         findings.push(Finding::new(
             FindingCode::NotJpeg,
             Severity::Warn,
-            "the upload package takes JPEG only (`fix` converts it)",
+            format!(
+                "the upload package takes JPEG only, this is {} (`fix` converts it)",
+                probe.format.as_str().to_ascii_uppercase()
+            ),
         ));
     }
     findings

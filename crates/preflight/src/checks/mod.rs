@@ -1,7 +1,7 @@
 //! Stage 5: checks. Each is a pure function of what earlier stages measured and the
 //! [`Policy`], returning findings. A newcomer finds a check from its finding code:
 //! `checks::input` (truncated, trailing_data, exif_orientation_invalid,
-//! orientation_corrected, not_jpeg), `checks::resolution` (resolution_too_low),
+//! orientation_corrected, first_frame_only, not_jpeg), `checks::resolution` (resolution_too_low),
 //! `checks::file_size` (file_too_small, file_too_large), `checks::framing`
 //! (document_not_found, document_cut_off, tightly_cropped, too_much_background,
 //! white_background, wrong_orientation), `checks::quality` (glare, blurry, too_dark,

@@ -16,23 +16,7 @@ fn segment_kind(marker: u8, payload: &[u8]) -> SegmentKind {
 }
 
 pub(super) fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
-    let mut p = Probe {
-        format: Format::Jpeg,
-        bytes: data.len() as u64,
-        width: 0,
-        height: 0,
-        components: 0,
-        coding: None,
-        orientation: None,
-        exif_unreadable: false,
-        exif_blocks: 0,
-        exif_conflict: false,
-        truncated: false,
-        image_end: data.len(),
-        trailing_bytes: 0,
-        segments: Vec::new(),
-        png_private_chunks: false,
-    };
+    let mut p = Probe::bare(Format::Jpeg, data.len());
     let mut metadata_bytes: u64 = 0;
     let mut pos = 2; // after SOI
     let mut seen_sof = false;

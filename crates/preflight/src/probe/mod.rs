@@ -10,19 +10,30 @@ use crate::policy::Limits;
 
 mod exif;
 mod jpeg;
+mod other;
 mod png;
 
 pub use exif::{exif_orientation, OrientationTag, UnreadableExif};
 use jpeg::probe_jpeg;
+use other::{probe_bmp, probe_gif, probe_tiff, probe_webp};
 use png::probe_png;
 
 /// Image container format, by content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Format {
     /// JPEG (JFIF / Exif).
     Jpeg,
     /// PNG.
     Png,
+    /// Windows / OS/2 bitmap.
+    Bmp,
+    /// TIFF or BigTIFF (first page).
+    Tiff,
+    /// WebP, lossy or lossless (first frame).
+    Webp,
+    /// GIF (first frame).
+    Gif,
 }
 
 impl Format {
@@ -31,6 +42,10 @@ impl Format {
         match self {
             Format::Jpeg => "jpeg",
             Format::Png => "png",
+            Format::Bmp => "bmp",
+            Format::Tiff => "tiff",
+            Format::Webp => "webp",
+            Format::Gif => "gif",
         }
     }
 }
@@ -97,9 +112,9 @@ pub struct Probe {
     pub width: u32,
     /// Stored height.
     pub height: u32,
-    /// Colour components (JPEG) or channels after expansion (PNG).
+    /// Colour components (JPEG) or channels after expansion (other formats).
     pub components: u8,
-    /// JPEG frame coding; `None` for PNG.
+    /// JPEG frame coding; `None` for the other formats.
     pub coding: Option<JpegCoding>,
     /// The EXIF orientation tag, when present and readable.
     pub orientation: Option<OrientationTag>,
@@ -111,17 +126,42 @@ pub struct Probe {
     pub exif_conflict: bool,
     /// The image stops before its end marker.
     pub truncated: bool,
-    /// Offset just past the end marker (EOI / IEND chunk), or the input length.
+    /// Offset just past the end marker (JPEG EOI, PNG IEND chunk), or the input length.
     pub image_end: usize,
     /// Bytes after the end marker.
     pub trailing_bytes: u64,
-    /// JPEG metadata segments, in file order (empty for PNG).
+    /// JPEG metadata segments, in file order (empty for the other formats).
     pub segments: Vec<Segment>,
-    /// PNG: true when ancillary chunks other than colour information are present.
-    pub png_private_chunks: bool,
+    /// The other formats: true when metadata other than colour information is present
+    /// (PNG text or EXIF chunks, TIFF or WebP EXIF / XMP).
+    pub private_metadata: bool,
+    /// A multi-page TIFF or an animated GIF / WebP: only the first page or frame is used.
+    pub more_frames: bool,
 }
 
 impl Probe {
+    /// A probe of `format` with nothing read yet.
+    pub(crate) fn bare(format: Format, bytes: usize) -> Probe {
+        Probe {
+            format,
+            bytes: bytes as u64,
+            width: 0,
+            height: 0,
+            components: 0,
+            coding: None,
+            orientation: None,
+            exif_unreadable: false,
+            exif_blocks: 0,
+            exif_conflict: false,
+            truncated: false,
+            image_end: bytes,
+            trailing_bytes: 0,
+            segments: Vec::new(),
+            private_metadata: false,
+            more_frames: false,
+        }
+    }
+
     /// The orientation to apply (1 when absent or invalid).
     pub fn effective_orientation(&self) -> u8 {
         self.orientation.map_or(1, OrientationTag::effective)
@@ -137,7 +177,7 @@ impl Probe {
     pub fn has_private_metadata(&self) -> bool {
         match self.format {
             Format::Jpeg => self.segments.iter().any(Segment::is_private),
-            Format::Png => self.png_private_chunks,
+            _ => self.private_metadata,
         }
     }
 }
@@ -162,15 +202,36 @@ impl Probe {
     }
 }
 
-/// Sniff the format from the first bytes. `None` for anything but JPEG or PNG.
+/// Sniff the format from the first bytes, whatever the file is called. `None` for a format
+/// this build does not decode.
 pub fn sniff(data: &[u8]) -> Option<Format> {
     if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(Format::Jpeg)
     } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some(Format::Png)
+    } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
+        Some(Format::Gif)
+    } else if data.len() >= 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
+        Some(Format::Webp)
+    } else if [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"]
+        .iter()
+        .any(|m| data.starts_with(*m))
+    {
+        Some(Format::Tiff)
+    } else if is_bmp(data) {
+        Some(Format::Bmp)
     } else {
         None
     }
+}
+
+/// `BM`, then a DIB header whose size is one of the known versions (two letters alone
+/// would take any text file starting with "BM" for a bitmap).
+fn is_bmp(data: &[u8]) -> bool {
+    let dib = data
+        .get(14..18)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    data.starts_with(b"BM") && matches!(dib, Some(12 | 16 | 40 | 52 | 56 | 64 | 108 | 124))
 }
 
 /// Probe `data` under `limits`.
@@ -188,10 +249,18 @@ pub fn probe(data: &[u8], limits: &Limits) -> Result<Probe> {
     let probe = match sniff(data) {
         Some(Format::Jpeg) => probe_jpeg(data, limits)?,
         Some(Format::Png) => probe_png(data, limits)?,
+        Some(Format::Bmp) => probe_bmp(data, limits)?,
+        Some(Format::Tiff) => probe_tiff(data, limits)?,
+        Some(Format::Webp) => probe_webp(data, limits)?,
+        Some(Format::Gif) => probe_gif(data, limits)?,
         None => {
             return Err(Error::new(
                 ErrorKind::UnsupportedFormat,
-                format!("not a JPEG or PNG ({})", describe_magic(data)),
+                format!(
+                    "not an image format this build decodes ({}); it reads JPEG, PNG, \
+                     TIFF, WebP, BMP and GIF",
+                    describe_magic(data)
+                ),
             ))
         }
     };
@@ -231,19 +300,21 @@ pub fn check_dimensions(width: u32, height: u32, limits: &Limits) -> Result<()> 
 
 fn describe_magic(data: &[u8]) -> String {
     const KNOWN: &[(&[u8], &str)] = &[
-        (b"GIF8", "GIF"),
-        (b"RIFF", "RIFF/WebP"),
+        (b"GIF8", "a damaged GIF"),
+        (b"RIFF", "RIFF but not WebP"),
         (b"%PDF", "PDF"),
         (b"PK\x03\x04", "ZIP"),
-        (b"II*\0", "TIFF"),
-        (b"MM\0*", "TIFF"),
-        (b"BM", "BMP"),
+        (b"BM", "a damaged BMP"),
+        (b"\0\0\0\x0cjP  ", "JPEG 2000"),
+        (b"\xff\x4f\xff\x51", "JPEG 2000 codestream"),
+        (b"\xff\x0a", "JPEG XL"),
+        (b"\0\0\0\x0cJXL ", "JPEG XL"),
     ];
     if data.is_empty() {
         return "empty file".into();
     }
     if data.len() >= 12 && &data[4..8] == b"ftyp" {
-        return "ISO-BMFF (HEIC/AVIF/MP4)".into();
+        return describe_bmff(&data[8..12]);
     }
     for (magic, name) in KNOWN {
         if data.starts_with(magic) {
@@ -252,6 +323,22 @@ fn describe_magic(data: &[u8]) -> String {
     }
     let head: Vec<String> = data.iter().take(4).map(|b| format!("{b:02x}")).collect();
     format!("starts with {}", head.join(" "))
+}
+
+/// HEIC, AVIF or another ISO-BMFF file, named by its major brand.
+fn describe_bmff(brand: &[u8]) -> String {
+    match brand {
+        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
+            "HEIC/HEIF, the iPhone camera's default: Settings > Camera > Formats > Most \
+             Compatible saves JPEG"
+                .into()
+        }
+        b"avif" | b"avis" => "AVIF".into(),
+        other => format!(
+            "ISO-BMFF (brand {:?}: video or another HEIF family file)",
+            String::from_utf8_lossy(other)
+        ),
+    }
 }
 
 pub(super) fn be16(data: &[u8], at: usize) -> Option<usize> {

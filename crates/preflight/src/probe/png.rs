@@ -8,23 +8,7 @@ const PNG_COLOUR_CHUNKS: &[&[u8; 4]] = &[
 ];
 
 pub(super) fn probe_png(data: &[u8], limits: &Limits) -> Result<Probe> {
-    let mut p = Probe {
-        format: Format::Png,
-        bytes: data.len() as u64,
-        width: 0,
-        height: 0,
-        components: 0,
-        coding: None,
-        orientation: None,
-        exif_unreadable: false,
-        exif_blocks: 0,
-        exif_conflict: false,
-        truncated: false,
-        image_end: data.len(),
-        trailing_bytes: 0,
-        segments: Vec::new(),
-        png_private_chunks: false,
-    };
+    let mut p = Probe::bare(Format::Png, data.len());
     let mut pos = 8;
     let mut chunks: u32 = 0;
     let mut metadata_bytes: u64 = 0;
@@ -107,7 +91,7 @@ pub(super) fn probe_png(data: &[u8], limits: &Limits) -> Result<Probe> {
                     p.note_exif(payload);
                 }
                 if !PNG_COLOUR_CHUNKS.contains(&&ty) {
-                    p.png_private_chunks = true;
+                    p.private_metadata = true;
                 }
             }
         }

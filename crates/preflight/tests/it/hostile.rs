@@ -296,7 +296,11 @@ fn image_fixtures() -> Vec<(String, Vec<u8>)> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "jpg" || e == "png"))
+            .filter(|p| {
+                p.extension().is_some_and(|e| {
+                    ["jpg", "png", "bmp", "tif", "webp", "gif"].contains(&e.to_str().unwrap_or(""))
+                })
+            })
             .collect();
         files.sort();
         for f in files {

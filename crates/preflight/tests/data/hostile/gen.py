@@ -121,7 +121,49 @@ put("png_apng.png", png_raw(48, 32, ok_idat, extra=png_chunk(b"acTL", b"\0\0\0\1
 put("empty.jpg", b"", "error:unsupported_format")
 put("one_byte.jpg", b"\xff", "error:unsupported_format")
 put("html_named.jpg", b"<!doctype html><html></html>", "error:unsupported_format")
-put("gif_named.jpg", b"GIF89a\x01\0\x01\0\0\0\0;", "error:unsupported_format")
+# A GIF header with no image in it, named .jpg: recognised by content, refused as empty.
+put("gif_named.jpg", b"GIF89a\x01\0\x01\0\0\0\0;", "error:decode_failed")
+
+# --- the other formats (issue 18): decoded by content, whatever the name -------------------
+def saved(im, fmt, **kw):
+    b = io.BytesIO(); im.save(b, fmt, **kw); return b.getvalue()
+
+def tiff_strip(w, h, strip, compression=1):
+    """A little-endian RGB TIFF with one strip, written by hand so its header can lie."""
+    entries = [(256, 4, w), (257, 4, h), (258, 3, 8), (259, 3, compression), (262, 3, 2),
+               (273, 4, 0), (277, 3, 3), (278, 4, h), (279, 4, len(strip))]
+    data_off = 8 + 2 + len(entries) * 12 + 4
+    out = b"II*\0" + struct.pack("<IH", 8, len(entries))
+    for tag, typ, val in entries:
+        val = data_off if tag == 273 else val
+        out += struct.pack("<HHIHH", tag, typ, 1, val, 0) if typ == 3 else struct.pack("<HHII", tag, typ, 1, val)
+    return out + struct.pack("<I", 0) + strip
+
+img = base_image(160, 120)
+put("bmp_scan_named.jpg", saved(img, "BMP"), "finding:not_jpeg")
+put("bmp_64mp_header_tiny_body.bmp",
+    b"BM" + struct.pack("<IHHI", 154, 0, 0, 54) + struct.pack("<IiiHHIIiiII", 40, 16000, 4000, 1, 24, 0, 0, 0, 0, 0, 0) + b"\0" * 100,
+    "error:decode_failed")
+put("bmp_65535x65535.bmp",
+    b"BM" + struct.pack("<IHHI", 154, 0, 0, 54) + struct.pack("<IiiHHIIiiII", 40, 65535, 65535, 1, 24, 0, 0, 0, 0, 0, 0) + b"\0" * 100,
+    "error:bad_dimensions")
+tif = saved(img, "TIFF", compression="tiff_lzw")
+put("tiff_lzw.tif", tif, "finding:not_jpeg")
+put("tiff_truncated.tif", tif[: len(tif) // 2], "error:decode_failed")
+put("tiff_64mp_header_tiny_strip.tif", tiff_strip(16000, 4000, b"\0" * 100), "error:decode_failed")
+put("tiff_multipage.tif", saved(img, "TIFF", save_all=True, append_images=[img.rotate(90)]),
+    "finding:first_frame_only")
+webp = saved(img, "WEBP", quality=80)
+put("webp_lossy.webp", webp, "finding:not_jpeg")
+put("webp_truncated.webp", webp[: len(webp) // 2], "error:decode_failed")
+put("webp_animated.webp", saved(img, "WEBP", save_all=True, append_images=[img.rotate(180)], duration=100),
+    "finding:first_frame_only")
+gif = saved(img.quantize(64), "GIF")
+put("gif_truncated.gif", gif[: len(gif) // 2], "error:decode_failed")
+put("gif_animated.gif", saved(img.quantize(64), "GIF", save_all=True, append_images=[img.rotate(180).quantize(64)]),
+    "finding:first_frame_only")
+put("heic_named.jpg", struct.pack(">I", 24) + b"ftypheic" + b"\0\0\0\0mif1heic", "error:unsupported_format")
+put("avif_named.jpg", struct.pack(">I", 20) + b"ftypavif" + b"\0\0\0\0mif1", "error:unsupported_format")
 
 # --- archives -------------------------------------------------------------------------
 small = jpeg(base_image(64, 48), quality=80)
@@ -135,6 +177,9 @@ def zbytes(entries):
                 info = zipfile.ZipInfo(info)
             zf.writestr(info, data)
     return b.getvalue()
+
+# A GIF that is also a zip (a polyglot): read as the GIF it starts with.
+put("gif_zip_polyglot.gif", gif + zbytes([("a.txt", b"hello")]), "finding:not_jpeg")
 
 def zput(name, entries, per_entry):
     put(name, zbytes(entries))
