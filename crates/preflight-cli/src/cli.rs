@@ -27,6 +27,8 @@ pub enum Command {
     ValidateZip(ValidateZipArgs),
     /// Print the request signature and its timestamp as JSON.
     Sign(SignArgs),
+    /// Check the signature of a job-status response or a callback body, as the SDKs do.
+    Verify(VerifyArgs),
     /// Render a synthetic capture with known ground truth (for tests, demos and benchmarks).
     Synth(SynthArgs),
     /// Measure the capture-quality checks on labelled synthetic captures (and real specimens).
@@ -293,6 +295,21 @@ pub struct ValidateZipArgs {
     /// Worker threads for checking the images (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+/// `preflight verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Partner ID.
+    #[arg(long = "partner-id", value_name = "P")]
+    pub partner_id: String,
+    /// API key.
+    #[arg(long = "api-key", value_name = "K")]
+    pub api_key: String,
+    /// The JSON body (a job-status response or a callback) with its `timestamp` and
+    /// `signature`; `-` reads standard input.
+    #[arg(value_name = "BODY.json")]
+    pub body: PathBuf,
 }
 
 #[derive(Debug, Args)]

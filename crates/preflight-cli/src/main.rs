@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Package(args) => cmd::package::run(*args),
         Command::ValidateZip(args) => cmd::validate_zip::run(args),
         Command::Sign(args) => cmd::sign::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
         Command::Synth(args) => cmd::synth::run(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Serve(args) => cmd::serve::run(args),

@@ -18,7 +18,7 @@ pub enum Severity {
 
 /// The verdict of one input: the worst severity among its findings, or `error` when the
 /// input could not be evaluated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// No warn or reject finding.

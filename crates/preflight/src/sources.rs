@@ -131,10 +131,15 @@ fn list_zip(path: &Path, limits: &Limits) -> Result<Vec<Source>> {
     Ok(listing
         .into_iter()
         .map(|entry| match entry.status {
-            Ok(index) => Source::ZipEntry {
+            Ok(Where::Index(index)) => Source::ZipEntry {
                 archive: path.to_path_buf(),
                 index,
                 name: entry.name,
+            },
+            Ok(Where::Record(_)) => Source::Broken {
+                path: format!("{}!{}", path.display(), entry.name),
+                code: ErrorKind::ArchiveRefused,
+                message: "a hidden duplicate entry".into(),
             },
             Err(e) => Source::Broken {
                 path: format!("{}!{}", path.display(), entry.name),
@@ -150,8 +155,18 @@ fn list_zip(path: &Path, limits: &Limits) -> Result<Vec<Source>> {
 pub struct ArchiveEntry {
     /// The entry's name as stored (lossy UTF-8).
     pub name: String,
-    /// The zip crate's index to read it with, or why the entry is refused without reading it.
-    pub status: Result<usize>,
+    /// Where to read it from, or why the entry is refused without reading it.
+    pub status: Result<Where>,
+}
+
+/// Where an archive entry's bytes are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Where {
+    /// The zip crate's index.
+    Index(usize),
+    /// A central-directory record the zip crate hides (a copy of a duplicate name), read
+    /// from its own record by `read_record`.
+    Record(usize),
 }
 
 /// List a zip archive's file entries (directories skipped) in central-directory order,
@@ -164,7 +179,27 @@ pub struct ArchiveEntry {
 /// than stored/deflate, a local header that disagrees with the central one, overlapping
 /// another entry, a declared size over `max_input_bytes` (`input_too_large`) or a
 /// compression ratio over `max_compression_ratio`. Nothing is decompressed here.
-pub fn list_archive<R: Read + Seek>(mut reader: R, limits: &Limits) -> Result<Vec<ArchiveEntry>> {
+pub fn list_archive<R: Read + Seek>(reader: R, limits: &Limits) -> Result<Vec<ArchiveEntry>> {
+    Ok(list_records(reader, limits, Duplicates::Refuse)?.0)
+}
+
+/// What [`list_records`] does with entries that share a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Duplicates {
+    /// Refuse every copy (batch input: which one is "the" file is a guess).
+    Refuse,
+    /// List every copy of an exact duplicate, to be read from its own record (upload zips:
+    /// the official Python SDK writes one `base64imgString` entry per inline image).
+    Keep,
+}
+
+/// [`list_archive`], with the central directory it was read from; with
+/// `Duplicates::Keep`, a copy the zip crate hides is listed as `Where::Record`.
+fn list_records<R: Read + Seek>(
+    mut reader: R,
+    limits: &Limits,
+    duplicates: Duplicates,
+) -> Result<(Vec<ArchiveEntry>, Vec<central::Entry>)> {
     let refused = |why: String| Error::new(ErrorKind::ArchiveRefused, why);
     let cd = central::read(&mut reader, limits)?;
     let total: u64 = cd
@@ -186,7 +221,15 @@ pub fn list_archive<R: Read + Seek>(mut reader: R, limits: &Limits) -> Result<Ve
             .or_default()
             .push(i);
     }
+    let mut hidden = vec![false; cd.len()];
     for copies in by_name.values().filter(|c| c.len() > 1) {
+        let exact = copies.iter().all(|&i| cd[i].name == cd[copies[0]].name);
+        if duplicates == Duplicates::Keep && exact {
+            for &i in copies {
+                hidden[i] = true;
+            }
+            continue;
+        }
         for &i in copies {
             problems[i].get_or_insert_with(|| {
                 refused(format!(
@@ -224,17 +267,19 @@ pub fn list_archive<R: Read + Seek>(mut reader: R, limits: &Limits) -> Result<Ve
         }
         let status = match problem {
             Some(p) => Err(p),
+            None if hidden[i] => Ok(Where::Record(i)),
             // Without duplicates the zip crate lists the records in the same order (names
             // without the UTF-8 flag may decode differently there, so go by position).
-            None if same_order => Ok(i),
+            None if same_order => Ok(Where::Index(i)),
             None => zip
                 .index_for_name(&name)
+                .map(Where::Index)
                 .ok_or_else(|| refused(format!("{name}: not found by the zip reader"))),
         };
         let status = status.map_err(|e| Error::new(e.kind(), format!("{name}: {}", e.message())));
         out.push(ArchiveEntry { name, status });
     }
-    Ok(out)
+    Ok((out, cd))
 }
 
 /// Why one central-directory record must not be read, judged from the record alone.
@@ -280,7 +325,24 @@ const RATIO_FLOOR: u64 = 64 << 10;
 /// Read every file entry of an in-memory zip archive through the same checks as a batch
 /// (for tests and fuzzing): each entry's bytes, or why it was refused.
 pub fn read_archive(data: &[u8], limits: &Limits) -> Result<Vec<(String, Result<Vec<u8>>)>> {
-    let listing = list_archive(std::io::Cursor::new(data), limits)?;
+    read_all(data, limits, Duplicates::Refuse)
+}
+
+/// [`read_archive`], except that every copy of an exactly duplicated name is read, in
+/// central-directory order (upload zips: `validate-zip` judges the copies, SPEC §4).
+pub fn read_archive_with_duplicates(
+    data: &[u8],
+    limits: &Limits,
+) -> Result<Vec<(String, Result<Vec<u8>>)>> {
+    read_all(data, limits, Duplicates::Keep)
+}
+
+fn read_all(
+    data: &[u8],
+    limits: &Limits,
+    duplicates: Duplicates,
+) -> Result<Vec<(String, Result<Vec<u8>>)>> {
+    let (listing, cd) = list_records(std::io::Cursor::new(data), limits, duplicates)?;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|e| {
         Error::new(
             ErrorKind::ArchiveRefused,
@@ -290,12 +352,58 @@ pub fn read_archive(data: &[u8], limits: &Limits) -> Result<Vec<(String, Result<
     Ok(listing
         .into_iter()
         .map(|entry| {
-            let bytes = entry
-                .status
-                .and_then(|index| read_entry(&mut zip, index, &entry.name, limits.max_input_bytes));
+            let bytes = entry.status.and_then(|at| match at {
+                Where::Index(i) => read_entry(&mut zip, i, &entry.name, limits.max_input_bytes),
+                Where::Record(i) => read_record(data, &cd[i], &entry.name, limits.max_input_bytes),
+            });
             (entry.name, bytes)
         })
         .collect())
+}
+
+/// Read one entry from its central-directory record, for the copies the zip crate hides:
+/// its data ends at `data_end` (the local header was checked by `central::read`), stored or
+/// deflated, through the byte cap, and must match its declared size and CRC-32.
+fn read_record(data: &[u8], e: &central::Entry, name: &str, max_bytes: u64) -> Result<Vec<u8>> {
+    let refused = |why: String| Error::new(ErrorKind::ArchiveRefused, format!("{name}: {why}"));
+    if e.uncompressed > max_bytes {
+        return Err(too_large(e.uncompressed, max_bytes));
+    }
+    let raw = usize::try_from(e.data_end - e.compressed.min(e.data_end))
+        .ok()
+        .zip(usize::try_from(e.data_end).ok())
+        .and_then(|(start, end)| data.get(start..end))
+        .ok_or_else(|| refused("the entry's data is outside the archive".into()))?;
+    let mut out = Vec::new();
+    match e.method {
+        0 => out.extend_from_slice(raw),
+        8 => {
+            flate2::read::DeflateDecoder::new(raw)
+                .take(max_bytes + 1)
+                .read_to_end(&mut out)
+                .map_err(|err| refused(format!("read failed: {err}")))?;
+        }
+        m => return Err(refused(format!("compression method {m} is refused"))),
+    }
+    if out.len() as u64 > max_bytes {
+        return Err(too_large(out.len() as u64, max_bytes));
+    }
+    if out.len() as u64 != e.uncompressed {
+        return Err(refused(format!(
+            "declared {} bytes but holds {}",
+            e.uncompressed,
+            out.len()
+        )));
+    }
+    let mut crc = flate2::Crc::new();
+    crc.update(&out);
+    if crc.sum() != e.crc32 {
+        return Err(refused("CRC-32 mismatch".into()));
+    }
+    if let Some(kind) = nested_archive(&out) {
+        return Err(refused(format!("a nested archive ({kind}) is not opened")));
+    }
+    Ok(out)
 }
 
 /// True when an archive entry name is a plain relative path: no `..`, no absolute or drive

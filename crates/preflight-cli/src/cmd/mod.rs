@@ -8,6 +8,7 @@ pub mod serve;
 pub mod sign;
 pub mod synth;
 pub mod validate_zip;
+pub mod verify;
 
 /// Run `work` on a pool of `jobs` threads (0 = all cores).
 pub fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> Result<T, String> {

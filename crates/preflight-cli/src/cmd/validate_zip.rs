@@ -3,7 +3,7 @@
 use super::on_pool;
 use crate::cli::ValidateZipArgs;
 use crate::output::emit_json;
-use kyc_preflight::{ErrorKind, ServiceCode};
+use kyc_preflight::{ErrorKind, ServiceCode, Validation, Verdict};
 
 /// Run `preflight validate-zip`; the return value is the process exit code.
 pub fn run(args: ValidateZipArgs) -> u8 {
@@ -30,8 +30,14 @@ pub fn run(args: ValidateZipArgs) -> u8 {
             return 2;
         }
     };
+    let photos = v.photos.map_or("none read", |p| match p {
+        Verdict::Pass => "pass",
+        Verdict::Warn => "pass with warnings",
+        Verdict::Reject => "rejected by a document check",
+        _ => "not all evaluated",
+    });
     if v.valid {
-        eprintln!("VALID    {path}: {}", v.message);
+        eprintln!("VALID    {path}: {} (photos: {photos})", v.message);
     } else {
         eprintln!(
             "INVALID  {path}: the service would answer {}: {}",
@@ -51,9 +57,15 @@ pub fn run(args: ValidateZipArgs) -> u8 {
     if args.json {
         emit_json(&v);
     }
-    if v.valid {
-        0
-    } else {
-        1
+    exit_code(&v)
+}
+
+/// 1: the service would reject the upload; 3: it would accept it, but a photo fails the
+/// document checks (or could not be evaluated); 0: both pass.
+fn exit_code(v: &Validation) -> u8 {
+    match (v.valid, v.photos) {
+        (false, _) => 1,
+        (true, Some(Verdict::Reject | Verdict::Error)) => 3,
+        (true, _) => 0,
     }
 }

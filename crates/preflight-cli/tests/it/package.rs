@@ -68,6 +68,16 @@ fn the_package_command_writes_the_zip_atomically_and_exits_by_verdict() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "no temporary files left");
+    // What `package` writes, `validate-zip` accepts, photos and all: exit 0.
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["validate-zip", "--json"])
+        .arg(dir.path().join("a.zip"))
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(check.status.code(), Some(0), "{v}");
+    assert_eq!(v["valid"], true);
+    assert!(v["photos"] == "pass" || v["photos"] == "warn", "{v}");
 
     let mut bad = args.clone();
     assert_eq!(bad[3], "NG");

@@ -1,11 +1,13 @@
-//! `preflight validate-zip`: one JSON object, exit 0 valid, 1 invalid, 2 unreadable.
+//! `preflight validate-zip`: one JSON object; exit 0 upload and photos pass, 1 the service
+//! would reject the upload, 3 it would take it but a photo fails the document checks,
+//! 2 unreadable. (Exit 0 on a real package: tests/it/package.rs.)
 
 use crate::fixtures::{good_entries, with_json, zip_of};
 use serde_json::{json, Value};
 use std::process::Command;
 
 #[test]
-fn the_cli_prints_one_json_object_and_exits_1_when_invalid() {
+fn the_cli_prints_one_json_object_and_exits_by_both_verdicts() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.zip");
     std::fs::write(&good, zip_of(&good_entries())).unwrap();
@@ -17,12 +19,14 @@ fn the_cli_prints_one_json_object_and_exits_1_when_invalid() {
             .output()
             .unwrap()
     };
+    // The service would take it; its 96x64 photos would not pass the document checks.
     let out = run(&good);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(3));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["type"], "validation");
     assert_eq!(v["valid"], true);
     assert_eq!(v["code"], Value::Null);
+    assert_eq!(v["photos"], "reject");
     let out = run(&bad);
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -125,8 +125,9 @@ def fix(
 
 def validate_zip(data: BytesLike, *, path: str = "<bytes>", jobs: int = 0) -> Report:
     """Predict whether the service accepts an upload zip (ours or another SDK's): the
-    validation the CLI's ``validate-zip --json`` prints (``valid``, ``code``, ``findings``,
-    each image's report)."""
+    validation the CLI's ``validate-zip --json`` prints (``valid`` for the upload, ``code``,
+    ``photos``: the worst verdict of the images' own checks, ``findings``, each image's
+    report)."""
     if jobs < 0:
         raise ValueError("jobs must be 0 (one per core) or more")
     return json.loads(_native.validate_zip_bytes(_bytes(data), path, jobs))

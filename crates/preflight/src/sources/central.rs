@@ -26,6 +26,8 @@ pub struct Entry {
     pub made_by: u16,
     /// External attributes (Unix mode in the high 16 bits).
     pub external: u32,
+    /// Declared CRC-32 of the uncompressed data.
+    pub crc32: u32,
     /// Declared compressed size.
     pub compressed: u64,
     /// Declared uncompressed size.
@@ -171,6 +173,7 @@ pub fn read<R: Read + Seek>(r: &mut R, limits: &Limits) -> Result<Vec<Entry>> {
             made_by: u16le(rec, 4),
             flags: u16le(rec, 8),
             method: u16le(rec, 10),
+            crc32: u32le(rec, 16),
             compressed: u64::from(u32le(rec, 20)),
             uncompressed: u64::from(u32le(rec, 24)),
             external: u32le(rec, 38),

@@ -72,7 +72,7 @@ pub fn check_info(read: &ReadZip) -> InfoCheck<'_> {
 
 /// `info.json` at the zip's root, parsed: `2203` when it is missing or not a JSON object.
 fn parse_info(read: &ReadZip) -> Result<Value, ZipFinding> {
-    let Some(info) = read.entries.iter().find(|e| e.name == protocol::INFO_JSON) else {
+    let Some(info) = super::entries::by_name(read, protocol::INFO_JSON) else {
         return Err(ZipFinding::new(
             ServiceCode::InfoJsonMalformed,
             "info_json_missing",
@@ -182,10 +182,32 @@ fn listed_image<'a>(
     };
     let id = match image.get("image_type_id") {
         None => {
-            f.push(missing(&format!("{key}.image_type_id")));
+            let mut m = missing(&format!("{key}.image_type_id"));
+            if let Some(other) = image
+                .keys()
+                .find(|k| k.eq_ignore_ascii_case("image_type_id"))
+            {
+                m.message += &format!(" (it has {other:?}: keys are case-sensitive)");
+            }
+            f.push(m);
             return None;
         }
         Some(Value::Number(n)) => n.as_u64(),
+        // The official SDKs send numbers; a numeric string is read as its number (as
+        // `protocol::InfoJson` reads it), with a warning.
+        Some(Value::String(s)) if s.parse::<u64>().is_ok() => {
+            f.push(
+                ZipFinding::note(
+                    "image_type_id_string",
+                    Severity::Warn,
+                    format!(
+                        "{key}.image_type_id is the string {s:?}; the official SDKs send a number"
+                    ),
+                )
+                .at(format!("{key}.image_type_id")),
+            );
+            s.parse::<u64>().ok()
+        }
         Some(_) => {
             f.push(wrong(&format!("{key}.image_type_id"), "a number"));
             return None;
@@ -213,12 +235,24 @@ fn listed_image<'a>(
     };
     let (entry, data) = image_bytes(read, &key, text, inline, f);
     if let Some(d) = &data {
-        if probe::sniff(d) != Some(Format::Jpeg) {
+        if probe::sniff(d) == Some(Format::Png) {
+            f.push(
+                ZipFinding::note(
+                    "image_png",
+                    Severity::Warn,
+                    format!(
+                        "{entry}: a PNG; the official SDKs send PNG, the service's documentation \
+                         says JPEG only (`package` converts to JPEG)"
+                    ),
+                )
+                .at(&entry),
+            );
+        } else if probe::sniff(d) != Some(Format::Jpeg) {
             f.push(
                 ZipFinding::new(
                     ServiceCode::ImageUnusable,
                     "image_not_jpeg",
-                    format!("{entry}: not a JPEG by content; only JPEG images are accepted"),
+                    format!("{entry}: neither JPEG nor PNG by content; the service takes JPEG"),
                 )
                 .at(&entry),
             );
@@ -265,7 +299,7 @@ fn image_bytes<'a>(
             }
         }
     } else {
-        match read.entries.iter().find(|e| e.name == text) {
+        match super::entries::by_name(read, text) {
             Some(e) => (text.to_string(), Some(Cow::Borrowed(e.data.as_slice()))),
             None => {
                 f.push(
@@ -315,18 +349,7 @@ fn check_job(read: &ReadZip, images: &[ListedImage<'_>], f: &mut Vec<ZipFinding>
         }
     }
     let listed: HashSet<&str> = images.iter().map(|i| i.entry.as_str()).collect();
-    for e in &read.entries {
-        if e.name != protocol::INFO_JSON && !listed.contains(e.name.as_str()) {
-            f.push(
-                ZipFinding::note(
-                    "stray_entry",
-                    Severity::Warn,
-                    format!("{}: in the zip but not listed in info.json", e.name),
-                )
-                .at(e.name.clone()),
-            );
-        }
-    }
+    super::entries::check_entries(read, &listed, f);
     let mut hashes: BTreeMap<[u8; 32], &str> = BTreeMap::new();
     for image in images {
         if let Some(h) = image.sha256 {

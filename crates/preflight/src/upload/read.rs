@@ -20,9 +20,10 @@ pub struct ReadZip {
 }
 
 /// Read every file entry of an in-memory zip through the caps, with the same archive reader
-/// as batch input (`sources::read_archive`: our own central-directory parse beside the zip
-/// crate, refusing duplicate or unsafe names, symlinks, encryption, overlaps, local/central
-/// mismatches, lying sizes, CRC errors and bomb-like ratios). The first reason the service
+/// as batch input (`sources`: our own central-directory parse beside the zip crate, refusing
+/// unsafe names, symlinks, encryption, overlaps, local/central mismatches, lying sizes, CRC
+/// errors and bomb-like ratios). Unlike batch input, every copy of a duplicated name is
+/// read (official SDKs write them; `check_info` judges them). The first reason the service
 /// could not read the zip is returned as a `0903` finding.
 pub fn read_zip(bytes: &[u8], limits: &ZipLimits) -> Result<ReadZip, ZipFinding> {
     let corrupt = |finding, m: String| ZipFinding::new(ServiceCode::ZipCorrupt, finding, m);
@@ -43,7 +44,7 @@ pub fn read_zip(bytes: &[u8], limits: &ZipLimits) -> Result<ReadZip, ZipFinding>
         max_compression_ratio: limits.max_ratio,
         ..Default::default()
     };
-    let listing = crate::sources::read_archive(bytes, &caps)
+    let listing = crate::sources::read_archive_with_duplicates(bytes, &caps)
         .map_err(|e| corrupt("corrupt_zip", e.message().to_string()))?;
     let mut entries = Vec::with_capacity(listing.len());
     for (name, data) in listing {

@@ -6,16 +6,21 @@
 //!
 //! | code | when |
 //! |---|---|
-//! | `0903` | the zip cannot be read: corrupt, a CRC or size that does not match, encrypted, duplicate or unsafe entry names, over the caps |
+//! | `0903` | the zip cannot be read: corrupt, a CRC or size that does not match, encrypted, unsafe entry names, over the caps; or one name shared by entries that hold different files, when `info.json` or a listed image uses it |
 //! | `2203` | `info.json` is missing or is not a JSON object |
 //! | `2213` | a required key is missing: `package_information`, `id_info`, `id_info.country`, `images`, an image's `image_type_id`, its `file_name` (files) or `image` (inline) |
-//! | `2204` | a value has the wrong type: `images` not a list, `image_type_id` not a number (or not one of 0..7), a name or country not a string |
+//! | `2204` | a value has the wrong type: `images` not a list, `image_type_id` neither a number nor a numeric string (or not one of 0..7), a name or country not a string |
 //! | `1014` | a country that is not an ISO 3166-1 alpha-2 code, or an id_type that is not a keyword |
-//! | `0001` | an image listed but absent, not a JPEG, not decodable or cut short, or no ID front image |
+//! | `0001` | an image listed but absent, neither JPEG nor PNG, not decodable or cut short, or no ID front image |
 //!
-//! Findings that the service does not reject at upload (stray entries, a missing selfie that
-//! the enrolled image may replace, the capture-quality findings of each image) are listed
-//! with `code: null`.
+//! Findings that the service does not reject at upload are listed with `code: null`: stray
+//! entries, duplicate names that cannot change what is read, PNG images (the official SDKs
+//! send them; the documentation says JPEG), a numeric-string `image_type_id`, a missing selfie
+//! that the enrolled image may replace, and the capture-quality findings of each image. Keys
+//! are case-sensitive: `Image_type_id` is not `image_type_id` (2213, with a hint).
+//!
+//! Two verdicts: `valid` (would the service accept the upload) and `photos` (the worst
+//! verdict of the images' own checks: would the photos pass the document checks).
 
 use super::{check_info, read_zip};
 use crate::batch;
@@ -134,6 +139,10 @@ pub struct Validation {
     pub code: Option<ServiceCode>,
     /// Why (or that it would be accepted).
     pub message: String,
+    /// The worst verdict of the listed images' checks (`pass` .. `error`): whether the
+    /// photos would pass the document checks, apart from whether the upload is accepted.
+    /// `null` when no image could be read.
+    pub photos: Option<Verdict>,
     /// Every problem found, zip and images.
     pub findings: Vec<ZipFinding>,
     /// Each listed image that could be read, with its check report.
@@ -150,6 +159,7 @@ impl Validation {
             code: Some(ServiceCode::ZipCorrupt),
             message: message.to_string(),
             findings: vec![ZipFinding::new(ServiceCode::ZipCorrupt, finding, message)],
+            photos: None,
             images: Vec::new(),
         }
     }
@@ -176,8 +186,8 @@ pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLim
                     policy.class = image.role.class(info.id_type.as_deref());
                     let name = format!("{path}!{}", image.entry);
                     let report = batch::check_isolated(data, &name, &policy);
-                    // Not a JPEG at all was reported by `check_info`.
-                    let jpeg = probe::sniff(data) == Some(Format::Jpeg);
+                    // Neither JPEG nor PNG was reported by `check_info`.
+                    let jpeg = matches!(probe::sniff(data), Some(Format::Jpeg | Format::Png));
                     let failed = if jpeg && report.verdict == Verdict::Error {
                         let why = report.error.as_ref().map_or("", |e| e.message.as_str());
                         Some(ZipFinding::new(
@@ -190,7 +200,7 @@ pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLim
                             ServiceCode::ImageUnusable,
                             "image_truncated",
                             format!(
-                                "{}: the JPEG is cut short; part of the picture is missing",
+                                "{}: the image is cut short; part of the picture is missing",
                                 image.entry
                             ),
                         ))
@@ -238,6 +248,7 @@ pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLim
             || "the service would accept this upload".to_string(),
             |f| f.message.clone(),
         ),
+        photos: images.iter().map(|i| i.report.verdict).max(),
         findings,
         images,
     }

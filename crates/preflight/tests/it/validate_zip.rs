@@ -131,8 +131,8 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     v["images"] = json!({"image_type_id": 1});
     cases.push(("images_not_a_list", with_json(v), "2204"));
     let mut v = full.clone();
-    v["images"][1]["image_type_id"] = json!("1");
-    cases.push(("image_type_id_a_string", with_json(v), "2204"));
+    v["images"][1]["image_type_id"] = json!("front");
+    cases.push(("image_type_id_a_word", with_json(v), "2204"));
     let mut v = full.clone();
     v["images"][1]["image_type_id"] = json!(9);
     cases.push(("image_type_id_unknown", with_json(v), "2204"));
@@ -168,8 +168,8 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     e.remove(2);
     cases.push(("listed_but_absent", zip_of(&e), "0001"));
     let mut e = good_entries();
-    e[2].1 = png();
-    cases.push(("png_not_jpeg", zip_of(&e), "0001"));
+    e[2].1 = b"GIF89a\x01\0\x01\0\0\0\0;".to_vec();
+    cases.push(("gif_not_jpeg", zip_of(&e), "0001"));
     let mut e = good_entries();
     let mut broken = e[2].1[..200].to_vec();
     broken.extend(std::iter::repeat_n(0xA5u8, 300));
@@ -227,6 +227,98 @@ fn stray_entries_and_missing_selfie_are_noted_without_a_code() {
     let names: Vec<&str> = v.findings.iter().map(|f| f.finding).collect();
     assert!(names.contains(&"stray_entry"), "{names:?}");
     assert!(names.contains(&"no_selfie"), "{names:?}");
+}
+
+/// The finding names of `v`.
+fn names(v: &Validation) -> Vec<&'static str> {
+    v.findings.iter().map(|f| f.finding).collect()
+}
+
+#[test]
+fn what_official_sdks_write_is_a_warning_not_a_rejection() {
+    use base64::Engine;
+    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    // The Python SDK's base64 job: inline images, and one `base64imgString` entry per
+    // inline image, with different contents, under one name the job does not use.
+    let inline = info(json!([
+        {"image_type_id": 2, "image": b64(&small_jpeg(1))},
+        {"image_type_id": 3, "image": b64(&small_jpeg(2))},
+    ]));
+    let mut dup = zip_of(&[
+        ("info.json", inline),
+        ("base64imgString", b"first".to_vec()),
+        ("base64imgStrinX", b"other".to_vec()),
+    ]);
+    assert_eq!(
+        replace_all(&mut dup, b"base64imgStrinX", b"base64imgString"),
+        2
+    );
+    let v = validate(&dup);
+    assert!(v.valid, "{}", v.message);
+    assert!(names(&v).contains(&"duplicate_entry"), "{:?}", names(&v));
+    assert_eq!(v.images.len(), 2);
+
+    // The same listed file twice, byte for byte: every reader gets the same image.
+    let mut same = zip_of(&[
+        good_entries()[0].clone(),
+        ("selfie.jpg", small_jpeg(1)),
+        ("id_front.jpg", small_jpeg(2)),
+        ("id_fronX.jpg", small_jpeg(2)),
+    ]);
+    assert_eq!(replace_all(&mut same, b"id_fronX.jpg", b"id_front.jpg"), 2);
+    let v = validate(&same);
+    assert!(v.valid, "{}", v.message);
+    assert!(names(&v).contains(&"duplicate_entry"));
+
+    // PNG images, which both SDKs accept: a warning naming the conflict; still checked.
+    let mut e = good_entries();
+    e[2].1 = png();
+    let v = validate(&zip_of(&e));
+    assert!(v.valid, "{}", v.message);
+    let f = v
+        .findings
+        .iter()
+        .find(|f| f.finding == "image_png")
+        .unwrap();
+    assert!(
+        f.code.is_none() && f.message.contains("JPEG only"),
+        "{}",
+        f.message
+    );
+    assert!(v.images.iter().any(|i| i.entry == "id_front.jpg"));
+
+    // A numeric string image_type_id is read as its number, with a warning.
+    let mut v = serde_json::from_slice::<serde_json::Value>(&good_entries()[0].1).unwrap();
+    v["images"][1]["image_type_id"] = json!("1");
+    let r = validate(&with_json(v));
+    assert!(r.valid, "{}", r.message);
+    assert!(names(&r).contains(&"image_type_id_string"));
+}
+
+#[test]
+fn keys_are_case_sensitive_and_the_message_says_so() {
+    let mut v = serde_json::from_slice::<serde_json::Value>(&good_entries()[0].1).unwrap();
+    let id = v["images"][1]["image_type_id"].take();
+    v["images"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("image_type_id");
+    v["images"][1]["Image_type_id"] = id;
+    let r = validate(&with_json(v));
+    assert_eq!(r.code.map(ServiceCode::as_str), Some("2213"));
+    assert!(r.message.contains("case-sensitive"), "{}", r.message);
+}
+
+#[test]
+fn the_upload_and_the_photos_get_separate_verdicts() {
+    // The fixture's photos are 96x64: the service would take the zip, the document checks
+    // would not take the ID front.
+    let v = validate(&zip_of(&good_entries()));
+    assert!(v.valid, "{}", v.message);
+    assert_eq!(v.photos, Some(kyc_preflight::Verdict::Reject));
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(json["photos"], "reject");
+    assert_eq!(json["valid"], true);
 }
 
 #[test]
