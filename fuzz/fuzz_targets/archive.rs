@@ -3,14 +3,17 @@
 //! itself an archive; refusals carry `archive_refused` or `input_too_large`.
 #![no_main]
 use kyc_preflight::internal::{read_archive, safe_entry_name};
-use kyc_preflight::Limits;
+use kyc_preflight::{ArchiveLimits, Limits};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits {
         max_input_bytes: 1 << 20,
-        max_archive_entries: 64,
-        max_archive_bytes: 8 << 20,
+        archive: ArchiveLimits {
+            max_entries: 64,
+            max_total_bytes: 8 << 20,
+            ..ArchiveLimits::batch()
+        },
         ..Limits::default()
     };
     let Ok(entries) = read_archive(data, &limits) else {
@@ -32,5 +35,5 @@ fuzz_target!(|data: &[u8]| {
             ),
         }
     }
-    assert!(total <= limits.max_archive_bytes);
+    assert!(total <= limits.archive.max_total_bytes);
 });

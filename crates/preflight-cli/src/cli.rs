@@ -119,12 +119,10 @@ pub struct ClassArgs {
 
 impl ClassArgs {
     pub fn policy(&self) -> Policy {
-        let class = match (&self.class, &self.id_type) {
-            (Some(c), _) => (*c).into(),
-            (None, Some(t)) => DocumentClass::from_id_type(t),
-            (None, None) => DocumentClass::IdCard,
-        };
-        Policy::for_class(class)
+        Policy::for_class(DocumentClass::choose(
+            self.class.map(Into::into),
+            self.id_type.as_deref(),
+        ))
     }
 }
 
@@ -164,10 +162,10 @@ impl LimitArgs {
                 .unwrap_or(std::time::Duration::MAX);
         }
         if let Some(n) = self.max_archive_entries {
-            l.max_archive_entries = n;
+            l.archive.max_entries = n;
         }
         if let Some(g) = self.max_archive_gib {
-            l.max_archive_bytes = g.saturating_mul(1 << 30);
+            l.archive.max_total_bytes = g.saturating_mul(1 << 30);
         }
     }
 }

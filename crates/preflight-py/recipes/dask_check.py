@@ -25,7 +25,7 @@ import kyc_preflight
 
 #: The library's default byte cap (docs/limits.md): larger files are reported, not read.
 MAX_INPUT_BYTES = 64 << 20
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".gif")
 
 
 def error_report(path: str, code: str, message: str, class_: str) -> Dict:

@@ -10,7 +10,7 @@
 
 use kyc_preflight::{
     check_isolated, fix_isolated, package, sign, validate_zip, verify, DocumentClass, IdInfo,
-    PackageInput, PackageRequest, Partner, PartnerParams, Policy, Role, Validation, ZipLimits,
+    PackageInput, PackageRequest, Partner, Policy, Role, Validation, ZipLimits,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
@@ -27,15 +27,16 @@ create_exception!(
 
 /// The policy for a class (or an id_type) and a threshold profile, as the CLI builds it.
 fn policy(class: Option<&str>, id_type: Option<&str>, profile: &str) -> PyResult<Policy> {
-    let class = match (class, id_type) {
-        (Some(c), _) => DocumentClass::parse(c).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "unknown class {c:?}: use id-card, passport, selfie or liveness"
-            ))
-        })?,
-        (None, Some(t)) => DocumentClass::from_id_type(t),
-        (None, None) => DocumentClass::IdCard,
-    };
+    let named = class
+        .map(|c| {
+            DocumentClass::parse(c).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "unknown class {c:?}: use id-card, passport, selfie or liveness"
+                ))
+            })
+        })
+        .transpose()?;
+    let class = DocumentClass::choose(named, id_type);
     Policy::with_profile(class, profile).ok_or_else(|| {
         PyValueError::new_err(format!(
             "unknown profile {profile:?}: use default, strict or lenient"
@@ -135,17 +136,8 @@ fn fix<'py>(
 fn validate_zip_bytes(py: Python<'_>, data: &[u8], path: &str, jobs: usize) -> PyResult<String> {
     let limits = ZipLimits::default();
     let policy = Policy::for_class(DocumentClass::IdCard);
-    let v = if data.len() as u64 > limits.max_zip_bytes {
-        // Over the cap: the service would not read it either (as `preflight validate-zip`).
-        Validation::unreadable(
-            path,
-            "zip_too_large",
-            &format!(
-                "the zip is {} bytes, over the {} the service reads",
-                data.len(),
-                limits.max_zip_bytes
-            ),
-        )
+    let v = if let Some(refused) = Validation::over_cap(path, data.len(), &limits) {
+        refused
     } else {
         py.detach(|| on_pool(jobs, || validate_zip(data, path, &policy, &limits)))?
     };
@@ -153,16 +145,13 @@ fn validate_zip_bytes(py: Python<'_>, data: &[u8], path: &str, jobs: usize) -> P
 }
 
 fn role(name: &str) -> PyResult<Role> {
-    Role::ALL
-        .into_iter()
-        .find(|r| r.as_str() == name)
-        .ok_or_else(|| {
-            let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-            PyValueError::new_err(format!(
-                "unknown role {name:?}: use one of {}",
-                names.join(", ")
-            ))
-        })
+    Role::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        PyValueError::new_err(format!(
+            "unknown role {name:?}: use one of {}",
+            names.join(", ")
+        ))
+    })
 }
 
 /// Fix every photo of a job and build the upload zip. `images` is a list of
@@ -204,16 +193,14 @@ fn package_job<'py>(
         })
         .collect::<PyResult<Vec<_>>>()?;
     let partner = match (partner_id, api_key) {
-        (Some(partner_id), Some(api_key)) => Some(Partner {
+        (Some(partner_id), Some(api_key)) => Some(Partner::document_verification(
             partner_id,
             api_key,
-            params: PartnerParams::document_verification(
-                job_id.unwrap_or_default(),
-                user_id.unwrap_or_default(),
-            ),
-            callback_url: callback_url.unwrap_or_default(),
-            timestamp: Some(timestamp.unwrap_or_else(kyc_preflight::now)),
-        }),
+            job_id.unwrap_or_default(),
+            user_id.unwrap_or_default(),
+            callback_url.unwrap_or_default(),
+            timestamp,
+        )),
         (None, None) => None,
         _ => {
             return Err(PyValueError::new_err(

@@ -43,7 +43,7 @@ pub use batch::{check_all, check_isolated, fix_isolated};
 pub use codec::Scratch;
 pub use error::{Error, ErrorKind};
 pub use pipeline::{check, fix, Fixed};
-pub use policy::{DocumentClass, EncodeOptions, Limits, Policy, Thresholds};
+pub use policy::{ArchiveLimits, DocumentClass, EncodeOptions, Limits, Policy, Thresholds};
 pub use protocol::{
     now, sign, verify, ApiVersion, Callback, IdInfo, ImageEntry, InfoJson, JobResult,
     JobStatusResponse, JobStatusResult, MiscInformation, PackageInformation, Partner,

@@ -30,6 +30,16 @@ impl DocumentClass {
         }
     }
 
+    /// The class a caller means: the one named, else the one of its `id_type`, else id-card
+    /// (the rule of the CLI's `--class` / `--id-type`, the Python package and the service).
+    pub fn choose(class: Option<DocumentClass>, id_type: Option<&str>) -> Self {
+        match (class, id_type) {
+            (Some(c), _) => c,
+            (None, Some(t)) => DocumentClass::from_id_type(t),
+            (None, None) => DocumentClass::IdCard,
+        }
+    }
+
     /// Parse the CLI spelling (`id-card`, `passport`, `selfie`, `liveness`).
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -97,13 +107,49 @@ pub struct Limits {
     /// the decoder's own 16-bit/alpha intermediate). Default 768 MiB (a 64 MP 16-bit RGBA
     /// PNG needs 8 B/px + 3 B/px for our RGB copy = 704 MB).
     pub max_decode_bytes: u64,
-    /// Most entries (files and directories) in one zip archive. Default 10,000.
-    pub max_archive_entries: u32,
-    /// Largest total declared uncompressed size of one archive's entries. Default 16 GiB.
-    pub max_archive_bytes: u64,
-    /// Largest uncompressed / compressed ratio of an archive entry bigger than 64 KiB.
-    /// Default 100 (JPEG and PNG entries barely compress: real ratios are below 1.1).
-    pub max_compression_ratio: u32,
+    /// Caps on each zip archive given as input (each entry is also held to
+    /// `max_input_bytes`). Default [`ArchiveLimits::batch`].
+    pub archive: ArchiveLimits,
+}
+
+/// Caps on one zip archive, before any entry is decompressed: the one type behind batch
+/// input (`Limits::archive`) and upload zips (`ZipLimits::archive`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArchiveLimits {
+    /// Most entries (files and directories).
+    pub max_entries: u32,
+    /// Largest total declared uncompressed size of the entries.
+    pub max_total_bytes: u64,
+    /// Largest uncompressed / compressed ratio of an entry bigger than 64 KiB (JPEG and PNG
+    /// entries barely compress: real ratios are below 1.1).
+    pub max_ratio: u32,
+}
+
+impl ArchiveLimits {
+    /// For archives of captures given as input: 10,000 entries (a year of daily captures),
+    /// 16 GiB in all, ratio 100.
+    pub fn batch() -> Self {
+        ArchiveLimits {
+            max_entries: 10_000,
+            max_total_bytes: 16 << 30,
+            max_ratio: 100,
+        }
+    }
+
+    /// For one upload zip: 64 entries (a job has at most 12), 256 MiB in all, ratio 100.
+    pub fn upload() -> Self {
+        ArchiveLimits {
+            max_entries: 64,
+            max_total_bytes: 256 << 20,
+            max_ratio: 100,
+        }
+    }
+}
+
+impl Default for ArchiveLimits {
+    fn default() -> Self {
+        ArchiveLimits::batch()
+    }
 }
 
 impl Default for Limits {
@@ -116,9 +162,7 @@ impl Default for Limits {
             max_metadata_segments: 256,
             deadline: Duration::from_secs(30),
             max_decode_bytes: 768 << 20,
-            max_archive_entries: 10_000,
-            max_archive_bytes: 16 << 30,
-            max_compression_ratio: 100,
+            archive: ArchiveLimits::batch(),
         }
     }
 }

@@ -10,8 +10,7 @@ use std::path::Path;
 /// Run `preflight package`; the return value is the process exit code.
 pub fn run(args: PackageArgs) -> u8 {
     use kyc_preflight::{
-        package, IdInfo, PackageInput, PackageRequest, Partner, PartnerParams, PrepUploadRequest,
-        Role,
+        package, IdInfo, PackageInput, PackageRequest, Partner, PrepUploadRequest, Role,
     };
     let mut policy = kyc_preflight::Policy::for_class(kyc_preflight::DocumentClass::IdCard);
     policy.thresholds = args.profile.thresholds();
@@ -46,21 +45,14 @@ pub fn run(args: PackageArgs) -> u8 {
         }
     }
     let partner = match (&args.partner.partner_id, &args.partner.api_key) {
-        (Some(id), Some(key)) => Some(Partner {
-            partner_id: id.clone(),
-            api_key: key.clone(),
-            params: PartnerParams::document_verification(
-                args.partner.job_id.clone().unwrap_or_default(),
-                args.partner.user_id.clone().unwrap_or_default(),
-            ),
-            callback_url: args.partner.callback_url.clone(),
-            timestamp: Some(
-                args.partner
-                    .timestamp
-                    .clone()
-                    .unwrap_or_else(kyc_preflight::now),
-            ),
-        }),
+        (Some(id), Some(key)) => Some(Partner::document_verification(
+            id,
+            key,
+            args.partner.job_id.clone().unwrap_or_default(),
+            args.partner.user_id.clone().unwrap_or_default(),
+            args.partner.callback_url.clone(),
+            args.partner.timestamp.clone(),
+        )),
         _ => None,
     };
     if args.prep_upload.is_some() && partner.is_none() {

@@ -109,6 +109,27 @@ pub struct Partner {
     pub timestamp: Option<String>,
 }
 
+impl Partner {
+    /// A Document Verification job's partner details, signed at `timestamp`: now when
+    /// `None`, fixed here so the prep-upload request and `info.json` carry the same one.
+    pub fn document_verification(
+        partner_id: impl Into<String>,
+        api_key: impl Into<String>,
+        job_id: impl Into<String>,
+        user_id: impl Into<String>,
+        callback_url: impl Into<String>,
+        timestamp: Option<String>,
+    ) -> Self {
+        Partner {
+            partner_id: partner_id.into(),
+            api_key: api_key.into(),
+            params: PartnerParams::document_verification(job_id, user_id),
+            callback_url: callback_url.into(),
+            timestamp: Some(timestamp.unwrap_or_else(super::now)),
+        }
+    }
+}
+
 /// `misc_information`, written when partner details are given (as the server SDKs do).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MiscInformation {

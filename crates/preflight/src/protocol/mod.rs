@@ -141,6 +141,11 @@ impl Role {
         }
     }
 
+    /// The role named `name` (its [`Role::as_str`] spelling), if any.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
     /// The stable snake_case name.
     pub fn as_str(self) -> &'static str {
         match self {

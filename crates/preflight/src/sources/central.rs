@@ -143,10 +143,10 @@ pub fn read<R: Read + Seek>(r: &mut R, limits: &Limits) -> Result<Vec<Entry>> {
         return Err(refused(format!("not a zip archive ({len} bytes)")));
     }
     let dir = find_directory(r, len)?;
-    if dir.entries > u64::from(limits.max_archive_entries) {
+    if dir.entries > u64::from(limits.archive.max_entries) {
         return Err(refused(format!(
             "the archive has {} entries; the limit is {}",
-            dir.entries, limits.max_archive_entries
+            dir.entries, limits.archive.max_entries
         )));
     }
     if dir.size > MAX_CENTRAL_DIRECTORY || dir.size < dir.entries.saturating_mul(46) {

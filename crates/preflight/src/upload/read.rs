@@ -39,9 +39,7 @@ pub fn read_zip(bytes: &[u8], limits: &ZipLimits) -> Result<ReadZip, ZipFinding>
     }
     let caps = crate::policy::Limits {
         max_input_bytes: limits.max_entry_bytes,
-        max_archive_entries: limits.max_entries,
-        max_archive_bytes: limits.max_total_bytes,
-        max_compression_ratio: limits.max_ratio,
+        archive: limits.archive.clone(),
         ..Default::default()
     };
     let listing = crate::sources::read_archive_with_duplicates(bytes, &caps)

@@ -24,7 +24,7 @@
 
 use super::{check_info, read_zip};
 use crate::batch;
-use crate::policy::Policy;
+use crate::policy::{ArchiveLimits, Policy};
 use crate::probe::{self, Format};
 use crate::protocol::{self, Role, ServiceCode};
 use crate::report::{Report, Severity, Verdict};
@@ -36,25 +36,19 @@ use serde::Serialize;
 pub struct ZipLimits {
     /// Largest zip accepted. Default 256 MiB (a job of 11 images at 10 MB each is ~110 MB).
     pub max_zip_bytes: u64,
-    /// Most entries. Default 64 (a job has at most 12).
-    pub max_entries: u32,
     /// Largest uncompressed entry. Default 192 MiB (an inline `info.json` holds 11 images
     /// as base64).
     pub max_entry_bytes: u64,
-    /// Largest total uncompressed size. Default 256 MiB.
-    pub max_total_bytes: u64,
-    /// Largest compression ratio of one entry over 64 KiB. Default 100.
-    pub max_ratio: u32,
+    /// Entries, total size and ratio. Default [`ArchiveLimits::upload`].
+    pub archive: ArchiveLimits,
 }
 
 impl Default for ZipLimits {
     fn default() -> Self {
         ZipLimits {
             max_zip_bytes: 256 << 20,
-            max_entries: 64,
             max_entry_bytes: 192 << 20,
-            max_total_bytes: 256 << 20,
-            max_ratio: 100,
+            archive: ArchiveLimits::upload(),
         }
     }
 }
@@ -150,6 +144,21 @@ pub struct Validation {
 }
 
 impl Validation {
+    /// The answer for a zip of `bytes` bytes over `limits.max_zip_bytes` (`0903`: the
+    /// service would not read it either), or `None` when it is within the cap.
+    pub fn over_cap(path: &str, bytes: usize, limits: &ZipLimits) -> Option<Self> {
+        (bytes as u64 > limits.max_zip_bytes).then(|| {
+            Validation::unreadable(
+                path,
+                "zip_too_large",
+                &format!(
+                    "the zip is {bytes} bytes, over the {} the service reads",
+                    limits.max_zip_bytes
+                ),
+            )
+        })
+    }
+
     /// A zip the service could not read at all (`0903`), e.g. one over the size cap.
     pub fn unreadable(path: &str, finding: &'static str, message: &str) -> Self {
         Validation {

@@ -216,19 +216,17 @@ fn archive_entry_count_and_total_caps() {
         .map(|(n, d)| (n.as_str(), d.as_slice()))
         .collect();
     let zip = zip_of(&refs);
-    let mut limits = Limits {
-        max_archive_entries: 6,
-        ..Limits::default()
-    };
+    let mut limits = Limits::default();
+    limits.archive.max_entries = 6;
     assert_eq!(read_archive(&zip, &limits).unwrap().len(), 6);
-    limits.max_archive_entries = 5;
+    limits.archive.max_entries = 5;
     let e = read_archive(&zip, &limits).unwrap_err();
     assert_eq!(e.code(), "archive_refused", "{e}");
-    limits.max_archive_entries = 6;
-    limits.max_archive_bytes = 599;
+    limits.archive.max_entries = 6;
+    limits.archive.max_total_bytes = 599;
     let e = read_archive(&zip, &limits).unwrap_err();
     assert_eq!(e.code(), "archive_refused", "{e}");
-    limits.max_archive_bytes = 600;
+    limits.archive.max_total_bytes = 600;
     limits.max_input_bytes = 99;
     let read = read_archive(&zip, &limits).unwrap();
     assert!(read
