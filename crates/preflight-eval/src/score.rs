@@ -2,11 +2,10 @@
 
 use super::*;
 
-/// Counts and rates of one check over the synthetic cases (error cases left out).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct CheckStats {
-    /// The check's finding code.
-    pub check: &'static str,
+/// True and false positives and negatives of one check: the counts both the generator's
+/// cases ([`CheckStats`]) and the labelled sets (`labels::CheckRow`) are scored on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Confusion {
     /// Positive, reported.
     pub tp: usize,
     /// Negative, reported.
@@ -16,6 +15,38 @@ pub struct CheckStats {
     pub fn_: usize,
     /// Negative, not reported.
     pub tn: usize,
+}
+
+impl Confusion {
+    /// Count one case that is `positive` (labelled or expected) and was `reported` or not.
+    pub fn count(&mut self, positive: bool, reported: bool) {
+        match (positive, reported) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (true, false) => self.fn_ += 1,
+            (false, false) => self.tn += 1,
+        }
+    }
+
+    /// TP / (TP + FP); `None` when nothing was reported.
+    pub fn precision(&self) -> Option<f64> {
+        ratio(self.tp, self.tp + self.fp)
+    }
+
+    /// TP / (TP + FN); `None` when no case is positive.
+    pub fn recall(&self) -> Option<f64> {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+}
+
+/// Counts and rates of one check over the synthetic cases (error cases left out).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CheckStats {
+    /// The check's finding code.
+    pub check: &'static str,
+    /// The counts.
+    #[serde(flatten)]
+    pub counts: Confusion,
     /// Cases left out as don't-care.
     pub dont_care: usize,
     /// TP / (TP + FP); `None` when nothing was reported.
@@ -304,17 +335,17 @@ impl EvalResult {
                 let found = obs.has(c.code());
                 match (case.expected.get(c), found) {
                     (Expect::Positive, true) => {
-                        stats.tp += 1;
+                        stats.counts.count(true, true);
                         row.hits += 1;
                         row.positives += 1;
                     }
                     (Expect::Positive, false) => {
-                        stats.fn_ += 1;
+                        stats.counts.count(true, false);
                         row.positives += 1;
                         failures.push(fail("missed", c.code(), Expect::Positive.as_str().into()));
                     }
                     (Expect::Negative, true) => {
-                        stats.fp += 1;
+                        stats.counts.count(false, true);
                         row.false_flags += 1;
                         failures.push(fail(
                             "false_flag",
@@ -322,7 +353,7 @@ impl EvalResult {
                             Expect::Negative.as_str().into(),
                         ));
                     }
-                    (Expect::Negative, false) => stats.tn += 1,
+                    (Expect::Negative, false) => stats.counts.count(false, false),
                     (Expect::DontCare, _) => stats.dont_care += 1,
                 }
             }
@@ -350,8 +381,8 @@ impl EvalResult {
         }
 
         for s in &mut checks {
-            s.precision = ratio(s.tp, s.tp + s.fp);
-            s.recall = ratio(s.tp, s.tp + s.fn_);
+            s.precision = s.counts.precision();
+            s.recall = s.counts.recall();
         }
         for c in Check::ALL {
             checks[c.index()].good_reject_rate = ratio(good_reject[c.index()], good.cases);

@@ -156,15 +156,9 @@ pub struct Row {
 pub struct CheckRow {
     /// The finding code.
     pub check: &'static str,
-    /// Labelled positive, reported (warn or reject).
-    pub tp: usize,
-    /// Labelled negative, reported.
-    pub fp: usize,
-    /// Labelled positive, not reported.
-    #[serde(rename = "fn")]
-    pub fn_: usize,
-    /// Labelled negative, not reported.
-    pub tn: usize,
+    /// Labelled positive or negative against reported (warn or reject) or not.
+    #[serde(flatten)]
+    pub counts: crate::score::Confusion,
     /// TP / (TP + FP).
     pub precision: Option<f64>,
     /// TP / (TP + FN).

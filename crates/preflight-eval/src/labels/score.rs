@@ -32,16 +32,11 @@ pub(super) fn score(labels: &Path, schema: Schema, split: Split, rows: Vec<Row>)
             }
             if let Some(truth) = label(check, &row.truth) {
                 labelled = true;
-                match (truth, seen) {
-                    (true, true) => c.tp += 1,
-                    (false, true) => c.fp += 1,
-                    (true, false) => c.fn_ += 1,
-                    (false, false) => c.tn += 1,
-                }
+                c.counts.count(truth, seen);
             }
         }
-        c.precision = ratio(c.tp, c.tp + c.fp);
-        c.recall = ratio(c.tp, c.tp + c.fn_);
+        c.precision = c.counts.precision();
+        c.recall = c.counts.recall();
         if labelled || c.good_flagged > 0 {
             checks.push(c);
         }

@@ -104,7 +104,11 @@ fn harness_evaluates_every_catalogued_case_and_the_counts_add_up() {
     for (stats, check) in result.checks.iter().zip(Check::ALL) {
         assert_eq!(stats.check, check.code());
         assert_eq!(
-            stats.tp + stats.fp + stats.fn_ + stats.tn + stats.dont_care,
+            stats.counts.tp
+                + stats.counts.fp
+                + stats.counts.fn_
+                + stats.counts.tn
+                + stats.dont_care,
             result.cases - result.errors,
             "{}",
             stats.check
@@ -114,7 +118,12 @@ fn harness_evaluates_every_catalogued_case_and_the_counts_add_up() {
             .iter()
             .filter(|o| o.case.expected.get(check) == Expect::Positive)
             .count();
-        assert_eq!(stats.tp + stats.fn_, positives, "{}", stats.check);
+        assert_eq!(
+            stats.counts.tp + stats.counts.fn_,
+            positives,
+            "{}",
+            stats.check
+        );
         for rate in [stats.precision, stats.recall, stats.good_reject_rate]
             .into_iter()
             .flatten()

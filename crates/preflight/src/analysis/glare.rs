@@ -86,56 +86,17 @@ pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u
         return out;
     }
     let level = level as u8;
-    // Eroded bitmap over the mask's bounding box: member, ≥ level, four neighbours ≥ level.
-    let (w, h) = (a.width as usize, a.height as usize);
-    let (bx0, by0, bx1, by1) = m.bbox;
-    let (bx0, by0) = (bx0 as usize, by0 as usize);
-    let (bw, bh) = (bx1 as usize - bx0, by1 as usize - by0);
-    let mut on = vec![false; bw * bh];
-    for r in &m.runs {
-        let y = r.y as usize;
-        if y == 0 || y + 1 >= h {
-            continue;
-        }
-        for x in (r.x0 as usize).max(1)..(r.x1 as usize).min(w.saturating_sub(1)) {
-            if clipped(a, y * w + x, level) {
-                on[(y - by0) * bw + (x - bx0)] = true;
-            }
-        }
-    }
+    let (mut on, win) = clipped_bitmap(a, m, level);
     let min_spot = (GLARE_MIN_SPOT * m.count as f64).max(4.0);
-    let min_thickness = (GLARE_MIN_THICKNESS * bw.min(bh) as f64).max(2.0);
-    // Per spot: its pixels (8-neighbour flood fill), then a breadth-first ring around it.
-    let mut depth = vec![0u8; bw * bh];
+    let min_thickness = (GLARE_MIN_THICKNESS * win.w.min(win.h) as f64).max(2.0);
+    let mut ring = Ring::new(win.w * win.h);
     let mut spot = Vec::new();
-    let mut frontier = Vec::new();
-    let mut next = Vec::new();
-    let mut touched = Vec::new();
     let mut total = 0usize;
     for start in 0..on.len() {
         if !on[start] {
             continue;
         }
-        on[start] = false;
-        spot.clear();
-        spot.push(start);
-        let (mut x0, mut y0, mut x1, mut y1) = (bw, bh, 0, 0);
-        let mut k = 0;
-        while k < spot.len() {
-            let i = spot[k];
-            k += 1;
-            let (x, y) = (i % bw, i / bw);
-            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
-            for ny in y.saturating_sub(1)..(y + 2).min(bh) {
-                for nx in x.saturating_sub(1)..(x + 2).min(bw) {
-                    let j = ny * bw + nx;
-                    if on[j] {
-                        on[j] = false;
-                        spot.push(j);
-                    }
-                }
-            }
-        }
+        let (x0, y0, x1, y1) = flood(&mut on, start, &win, &mut spot);
         let n = spot.len();
         // Thickness across the spot's long axis: a disk of diameter d has 0.79 d, a stroke
         // or a white band between printed lines its own width.
@@ -147,59 +108,185 @@ pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u
         {
             continue;
         }
-        // A reflection lies on the document and ends at its edge; a clipped region that
-        // carries on across the outline is what lies beyond it (a window, a lamp, a white
-        // wall taken in by a wrong outline). From each spot pixel within reach of the
-        // region's edge, walk out across the rest of the document (the region is shrunk
-        // from the outline) to the first pixel past the outline.
-        let (mut contact, mut beyond) = (0usize, 0usize);
-        for &i in &spot {
-            let (x, y) = ((i % bw + bx0) as isize, (i / bw + by0) as isize);
-            let mut touches = false;
-            let mut crosses = false;
-            for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
-                let mut left_region = false;
-                for step in 1..=GLARE_CROSS_REACH + GLARE_CROSS_BAND {
-                    let (px, py) = (x + dx * step, y + dy * step);
-                    if px < 1 || py < 1 || px + 1 >= w as isize || py + 1 >= h as isize {
-                        break; // the frame's edge: nothing to see beyond
-                    }
-                    let (ux, uy) = (px as u32, py as u32);
-                    if !left_region {
-                        if m.contains(ux, uy) {
-                            if step >= GLARE_CROSS_REACH {
-                                break; // not at the region's edge in this direction
-                            }
-                            continue;
-                        }
-                        left_region = true;
-                    }
-                    if outline.contains(ux, uy) {
-                        continue;
-                    }
-                    touches = true;
-                    crosses |= clipped(a, py as usize * w + px as usize, level);
-                    break;
-                }
-            }
-            contact += usize::from(touches);
-            beyond += usize::from(crosses);
-        }
-        if contact > 0 && beyond * 2 >= contact {
+        if carries_on_past_outline(a, m, outline, &spot, &win, level) {
             continue;
         }
-        // Ring: plane pixels 3..=5 steps (4-neighbour) from the eroded spot, that is 1..3
-        // beyond its clipped rim (step 2), inside the document.
+        let ring_luma = ring.mean(a, m, &spot, &win);
+        let halo = ((ring_luma - f64::from(paper))
+            / (f64::from(level) - f64::from(paper)).max(1.0))
+        .clamp(0.0, 1.0);
+        total += n;
+        let f = n as f64 / m.count as f64;
+        if f > out.largest {
+            out.largest = f;
+            out.largest_halo = halo;
+            out.largest_box = Some((
+                (win.x0 + x0) as u32,
+                (win.y0 + y0) as u32,
+                (win.x0 + x1) as u32,
+                (win.y0 + y1) as u32,
+            ));
+        }
+    }
+    out.fraction = total as f64 / m.count as f64;
+    out
+}
+
+/// The mask's bounding box on the plane, where the spot bitmaps live.
+struct Window {
+    x0: usize,
+    y0: usize,
+    w: usize,
+    h: usize,
+}
+
+/// The eroded clipped bitmap over the mask's bounding box: member, ≥ `level`, and its four
+/// neighbours ≥ `level`.
+fn clipped_bitmap(a: &Analysis, m: &Mask, level: u8) -> (Vec<bool>, Window) {
+    let (w, h) = (a.width as usize, a.height as usize);
+    let (bx0, by0, bx1, by1) = m.bbox;
+    let (bx0, by0) = (bx0 as usize, by0 as usize);
+    let win = Window {
+        x0: bx0,
+        y0: by0,
+        w: bx1 as usize - bx0,
+        h: by1 as usize - by0,
+    };
+    let mut on = vec![false; win.w * win.h];
+    for r in &m.runs {
+        let y = r.y as usize;
+        if y == 0 || y + 1 >= h {
+            continue;
+        }
+        for x in (r.x0 as usize).max(1)..(r.x1 as usize).min(w.saturating_sub(1)) {
+            if clipped(a, y * w + x, level) {
+                on[(y - by0) * win.w + (x - bx0)] = true;
+            }
+        }
+    }
+    (on, win)
+}
+
+/// The spot that `start` belongs to (8-neighbour flood fill, cleared from `on` as it goes)
+/// into `spot`; returns its box in window coordinates.
+fn flood(
+    on: &mut [bool],
+    start: usize,
+    win: &Window,
+    spot: &mut Vec<usize>,
+) -> (usize, usize, usize, usize) {
+    let (bw, bh) = (win.w, win.h);
+    on[start] = false;
+    spot.clear();
+    spot.push(start);
+    let (mut x0, mut y0, mut x1, mut y1) = (bw, bh, 0, 0);
+    let mut k = 0;
+    while k < spot.len() {
+        let i = spot[k];
+        k += 1;
+        let (x, y) = (i % bw, i / bw);
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
+        for ny in y.saturating_sub(1)..(y + 2).min(bh) {
+            for nx in x.saturating_sub(1)..(x + 2).min(bw) {
+                let j = ny * bw + nx;
+                if on[j] {
+                    on[j] = false;
+                    spot.push(j);
+                }
+            }
+        }
+    }
+    (x0, y0, x1, y1)
+}
+
+/// A reflection lies on the document and ends at its edge; a clipped region that carries on
+/// across the outline is what lies beyond it (a window, a lamp, a white wall taken in by a
+/// wrong outline). From each spot pixel within reach of the region's edge, walk out across
+/// the rest of the document (the region is shrunk from the outline) to the first pixel past
+/// the outline: true when at least half of those that reach it find it clipped too.
+fn carries_on_past_outline(
+    a: &Analysis,
+    m: &Mask,
+    outline: &Mask,
+    spot: &[usize],
+    win: &Window,
+    level: u8,
+) -> bool {
+    let (w, h) = (a.width as usize, a.height as usize);
+    let (mut contact, mut beyond) = (0usize, 0usize);
+    for &i in spot {
+        let (x, y) = ((i % win.w + win.x0) as isize, (i / win.w + win.y0) as isize);
+        let mut touches = false;
+        let mut crosses = false;
+        for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+            let mut left_region = false;
+            for step in 1..=GLARE_CROSS_REACH + GLARE_CROSS_BAND {
+                let (px, py) = (x + dx * step, y + dy * step);
+                if px < 1 || py < 1 || px + 1 >= w as isize || py + 1 >= h as isize {
+                    break; // the frame's edge: nothing to see beyond
+                }
+                let (ux, uy) = (px as u32, py as u32);
+                if !left_region {
+                    if m.contains(ux, uy) {
+                        if step >= GLARE_CROSS_REACH {
+                            break; // not at the region's edge in this direction
+                        }
+                        continue;
+                    }
+                    left_region = true;
+                }
+                if outline.contains(ux, uy) {
+                    continue;
+                }
+                touches = true;
+                crosses |= clipped(a, py as usize * w + px as usize, level);
+                break;
+            }
+        }
+        contact += usize::from(touches);
+        beyond += usize::from(crosses);
+    }
+    contact > 0 && beyond * 2 >= contact
+}
+
+/// The breadth-first ring around a spot, with its depth map kept (and cleared) across spots.
+struct Ring {
+    depth: Vec<u8>,
+    frontier: Vec<usize>,
+    next: Vec<usize>,
+    touched: Vec<usize>,
+}
+
+impl Ring {
+    fn new(len: usize) -> Self {
+        Ring {
+            depth: vec![0u8; len],
+            frontier: Vec::new(),
+            next: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    /// Mean luma of the plane pixels 3..=5 steps (4-neighbour) from the eroded spot, that
+    /// is 1..3 beyond its clipped rim (step 2), inside the document.
+    fn mean(&mut self, a: &Analysis, m: &Mask, spot: &[usize], win: &Window) -> f64 {
+        let (w, bw, bh) = (a.width as usize, win.w, win.h);
+        let Ring {
+            depth,
+            frontier,
+            next,
+            touched,
+        } = self;
         frontier.clear();
-        frontier.extend_from_slice(&spot);
-        for &i in &spot {
+        frontier.extend_from_slice(spot);
+        for &i in spot {
             depth[i] = 1;
             touched.push(i);
         }
         let (mut ring_sum, mut ring_n) = (0u64, 0u64);
         for d in 2..=5u8 {
             next.clear();
-            for &i in &frontier {
+            for &i in frontier.iter() {
                 let (x, y) = (i % bw, i / bw);
                 let mut visit = |nx: usize, ny: usize| {
                     let j = ny * bw + nx;
@@ -222,35 +309,19 @@ pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u
                     visit(x, y + 1);
                 }
             }
-            for &j in &next {
-                let (x, y) = (j % bw + bx0, j / bw + by0);
+            for &j in next.iter() {
+                let (x, y) = (j % bw + win.x0, j / bw + win.y0);
                 if d >= 3 && m.contains(x as u32, y as u32) {
                     ring_sum += u64::from(a.luma[y * w + x]);
                     ring_n += 1;
                 }
             }
-            std::mem::swap(&mut frontier, &mut next);
+            std::mem::swap(frontier, next);
         }
-        for &i in &touched {
+        for &i in touched.iter() {
             depth[i] = 0;
         }
         touched.clear();
-        let ring = ring_sum as f64 / ring_n.max(1) as f64;
-        let halo = ((ring - f64::from(paper)) / (f64::from(level) - f64::from(paper)).max(1.0))
-            .clamp(0.0, 1.0);
-        total += n;
-        let f = n as f64 / m.count as f64;
-        if f > out.largest {
-            out.largest = f;
-            out.largest_halo = halo;
-            out.largest_box = Some((
-                (bx0 + x0) as u32,
-                (by0 + y0) as u32,
-                (bx0 + x1) as u32,
-                (by0 + y1) as u32,
-            ));
-        }
+        ring_sum as f64 / ring_n.max(1) as f64
     }
-    out.fraction = total as f64 / m.count as f64;
-    out
 }

@@ -56,14 +56,60 @@ pub(super) fn candidates(
     (w, h): (f64, f64),
     aspects: &[f64],
 ) -> Vec<Candidate> {
-    // Opposite-side pairs: near-parallel (≤ 25°), apart by ≥ 8 % of the short side.
+    let pairs = opposite_pairs(lines, (w, h));
+    let table = Pairwise::new(lines);
+    let frame = Frame {
+        w,
+        h,
+        area: w * h,
+        tol: 0.02 * w.max(h),
+    };
+    let min_cross = 55f64.to_radians();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for (pi, &(a1, a2)) in pairs.iter().enumerate() {
+        for &(b1, b2) in &pairs[pi + 1..] {
+            if [b1, b2].contains(&a1) || [b1, b2].contains(&a2) {
+                continue;
+            }
+            if table.angle(a1, b1) < min_cross {
+                continue;
+            }
+            let n_border = [a1, a2, b1, b2]
+                .iter()
+                .filter(|&&k| lines[k].border.is_some())
+                .count();
+            if n_border > 2 {
+                continue;
+            }
+            // Sides in corner order: side k runs corner k → k+1 and lies on line `ids[k]`.
+            let ids = [b1, a2, b2, a1];
+            let Some(raw) = corners(&table, ids, &frame) else {
+                continue;
+            };
+            let quad = Quad {
+                ids,
+                raw,
+                n_border,
+                border: ids.map(|i| lines[i].border.is_some()),
+            };
+            if let Some(c) = score(&quad, profiles, &frame, aspects) {
+                candidates.push(c);
+            }
+        }
+    }
+    candidates
+}
+
+/// Opposite-side pairs: near-parallel (≤ 25°), apart by ≥ 8 % of the short side, never two
+/// frame borders (the whole frame is not a document).
+fn opposite_pairs(lines: &[Line], (w, h): (f64, f64)) -> Vec<(usize, usize)> {
     let min_gap = 0.08 * w.min(h);
     let mut pairs = Vec::new();
     for i in 0..lines.len() {
         for j in i + 1..lines.len() {
             let (a1, b1) = (&lines[i], &lines[j]);
             if a1.border.is_some() && b1.border.is_some() {
-                continue; // two borders never make a pair: the whole frame is not a document
+                continue;
             }
             if angle_between(a1, b1) > 25f64.to_radians() {
                 continue;
@@ -75,186 +121,212 @@ pub(super) fn candidates(
             pairs.push((i, j));
         }
     }
+    pairs
+}
 
-    let frame_area = w * h;
-    let mut candidates: Vec<Candidate> = Vec::new();
-    // Every pair of lines is met thousands of times below (a cluttered desk gives ~400
-    // pairs, ~90 000 combinations): their angle and crossing are computed once here.
-    let nl = lines.len();
-    let mut angle = vec![0.0; nl * nl];
-    let mut cross = vec![None; nl * nl];
-    for i in 0..nl {
-        for j in 0..nl {
-            angle[i * nl + j] = angle_between(&lines[i], &lines[j]);
-            cross[i * nl + j] = lines[i].intersect(&lines[j]);
+/// The angle and the crossing of every two lines, computed once: a cluttered desk gives
+/// ~400 pairs, ~90 000 combinations, each meeting the same lines thousands of times.
+struct Pairwise {
+    n: usize,
+    angle: Vec<f64>,
+    cross: Vec<Option<(f64, f64)>>,
+}
+
+impl Pairwise {
+    fn new(lines: &[Line]) -> Self {
+        let n = lines.len();
+        let mut angle = vec![0.0; n * n];
+        let mut cross = vec![None; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                angle[i * n + j] = angle_between(&lines[i], &lines[j]);
+                cross[i * n + j] = lines[i].intersect(&lines[j]);
+            }
         }
+        Pairwise { n, angle, cross }
     }
-    let min_cross = 55f64.to_radians();
+
+    fn angle(&self, i: usize, j: usize) -> f64 {
+        self.angle[i * self.n + j]
+    }
+
+    fn cross(&self, i: usize, j: usize) -> Option<(f64, f64)> {
+        self.cross[i * self.n + j]
+    }
+}
+
+/// The work plane's size, area and the tolerance for corners just outside it.
+struct Frame {
+    w: f64,
+    h: f64,
+    area: f64,
+    tol: f64,
+}
+
+/// A quadrilateral under test: its sides' lines, corners, and which sides are frame borders.
+struct Quad {
+    ids: [usize; 4],
+    raw: [(f64, f64); 4],
+    n_border: usize,
+    border: [bool; 4],
+}
+
+/// The corners of the quad whose sides lie on `ids`, when it is a plausible outline at all:
+/// inside the frame (with a little tolerance), convex, 1..99.5 % of the frame, no corner
+/// angle sharper than 35°.
+fn corners(table: &Pairwise, [b1, a2, b2, a1]: [usize; 4], f: &Frame) -> Option<[(f64, f64); 4]> {
+    let raw = [
+        table.cross(a1, b1)?,
+        table.cross(b1, a2)?,
+        table.cross(a2, b2)?,
+        table.cross(b2, a1)?,
+    ];
+    let (w, h, tol) = (f.w, f.h, f.tol);
+    if raw
+        .iter()
+        .any(|&(x, y)| x < -tol || y < -tol || x > w - 1.0 + tol || y > h - 1.0 + tol)
+    {
+        return None;
+    }
+    if !is_convex(&raw) {
+        return None;
+    }
+    let area = polygon_area(&raw);
+    if area < 0.01 * f.area || area > 0.995 * f.area {
+        return None;
+    }
+    if !angles_ok(&raw, 35f64.to_radians()) {
+        return None;
+    }
+    Some(raw)
+}
+
+/// The profile of a real (not border) line.
+fn profile_of(profiles: &[Option<Profile>], id: usize) -> &Profile {
+    profiles[id].as_ref().expect("real lines have profiles")
+}
+
+/// Score a quad on its edges, or `None` when its edges rule it out.
+fn score(q: &Quad, profiles: &[Option<Profile>], f: &Frame, aspects: &[f64]) -> Option<Candidate> {
+    let (ids, raw, n_border) = (q.ids, q.raw, q.n_border);
+    let centre = (
+        raw.iter().map(|p| p.0).sum::<f64>() / 4.0,
+        raw.iter().map(|p| p.1).sum::<f64>() / 4.0,
+    );
+    let mut supports = [0.0; 4];
+    let mut steps = [0.0; 4];
+    let mut real = 0;
+    let mut sum = 0.0;
+    for k in (0..4).filter(|&k| !q.border[k]) {
+        let (s, st) = profile_of(profiles, ids[k]).side(raw[k], raw[(k + 1) % 4], centre);
+        supports[k] = s;
+        steps[k] = st;
+        real += 1;
+        sum += s;
+    }
+    if real < 2 {
+        return None;
+    }
+    let mean = sum / real as f64;
+    let min_support = (0..4)
+        .filter(|&k| !q.border[k])
+        .map(|k| supports[k])
+        .fold(1.0, f64::min);
+    if min_support < 0.3 {
+        return None;
+    }
+    // A cut outline claims that the document leaves the frame, which rejects the
+    // photo: its fewer real sides must be clearly a document's edges.
+    if n_border > 0 && mean < MIN_CUT_SUPPORT {
+        return None;
+    }
+    // Contrast polarity: a document's sides step the same way against its surround.
+    // Weak steps (a dark band against a dark table) are neutral; a strong step the other
+    // way means the candidate mixes the document with something else.
+    let signs: Vec<f64> = (0..4).filter(|&k| !q.border[k]).map(|k| steps[k]).collect();
+    let same = !(signs.iter().any(|&s| s > 25.0) && signs.iter().any(|&s| s < -25.0));
+    let shape_pen = if n_border == 0 {
+        shape_penalty(&raw, aspects)
+    } else {
+        0.0
+    };
+    // What the frame shows of a cut document must fit inside a document: with one side on
+    // the border, the side facing it is a whole document side and the visible depth is at
+    // most the other side; with two opposite sides on the border, the visible length is at
+    // most the long side for the depth shown. A band across the frame (a table edge, a
+    // stripe) fits no document.
+    if n_border > 0 && !plausible_cut(&raw, q.border, aspects) {
+        return None;
+    }
+    if !sides_reach_borders(q, profiles, &supports) {
+        return None;
+    }
+    let (over, worst) = overshoots(q, profiles);
     // (real sides / 4)^¼ for 0..=4 real sides.
-    let real_weight: [f64; 5] = std::array::from_fn(|k| (k as f64 / 4.0).powf(0.25));
-    let tol = 0.02 * w.max(h);
-    for (pi, &(a1, a2)) in pairs.iter().enumerate() {
-        for &(b1, b2) in &pairs[pi + 1..] {
-            if [b1, b2].contains(&a1) || [b1, b2].contains(&a2) {
-                continue;
-            }
-            if angle[a1 * nl + b1] < min_cross {
-                continue;
-            }
-            let n_border = [a1, a2, b1, b2]
-                .iter()
-                .filter(|&&k| lines[k].border.is_some())
-                .count();
-            if n_border > 2 {
-                continue;
-            }
-            let (Some(c0), Some(c1), Some(c2), Some(c3)) = (
-                cross[a1 * nl + b1],
-                cross[b1 * nl + a2],
-                cross[a2 * nl + b2],
-                cross[b2 * nl + a1],
-            ) else {
-                continue;
-            };
-            let raw = [c0, c1, c2, c3];
-            // Corners must be inside the frame (a little tolerance).
-            if raw
-                .iter()
-                .any(|&(x, y)| x < -tol || y < -tol || x > w - 1.0 + tol || y > h - 1.0 + tol)
-            {
-                continue;
-            }
-            if !is_convex(&raw) {
-                continue;
-            }
-            let area = polygon_area(&raw);
-            if area < 0.01 * frame_area || area > 0.995 * frame_area {
-                continue;
-            }
-            if !angles_ok(&raw, 35f64.to_radians()) {
-                continue;
-            }
-            let centre = (
-                raw.iter().map(|p| p.0).sum::<f64>() / 4.0,
-                raw.iter().map(|p| p.1).sum::<f64>() / 4.0,
-            );
-            // Sides in corner order: side k runs corner k → k+1 and lies on line `ids[k]`.
-            let ids = [b1, a2, b2, a1];
-            let mut supports = [0.0; 4];
-            let mut steps = [0.0; 4];
-            let mut real = 0;
-            let mut sum = 0.0;
-            for k in 0..4 {
-                if lines[ids[k]].border.is_some() {
-                    continue;
-                }
-                let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
-                let (s, st) = prof.side(raw[k], raw[(k + 1) % 4], centre);
-                supports[k] = s;
-                steps[k] = st;
-                real += 1;
-                sum += s;
-            }
-            if real < 2 {
-                continue;
-            }
-            let mean = sum / real as f64;
-            let min_support = (0..4)
-                .filter(|&k| lines[ids[k]].border.is_none())
-                .map(|k| supports[k])
-                .fold(1.0, f64::min);
-            if min_support < 0.3 {
-                continue;
-            }
-            // A cut outline claims that the document leaves the frame, which rejects the
-            // photo: its fewer real sides must be clearly a document's edges.
-            if n_border > 0 && mean < MIN_CUT_SUPPORT {
-                continue;
-            }
-            // Contrast polarity: a document's sides step the same way against its surround.
-            let signs: Vec<f64> = (0..4)
-                .filter(|&k| lines[ids[k]].border.is_none())
-                .map(|k| steps[k])
-                .collect();
-            // Weak steps (a dark band against a dark table) are neutral; a strong step the
-            // other way means the candidate mixes the document with something else.
-            let same = !(signs.iter().any(|&s| s > 25.0) && signs.iter().any(|&s| s < -25.0));
-            // Shape prior for fully visible quads.
-            let shape_pen = if n_border == 0 && !aspects.is_empty() {
-                let s1 = (dist(raw[0], raw[1]) + dist(raw[2], raw[3])) / 2.0;
-                let s2 = (dist(raw[1], raw[2]) + dist(raw[3], raw[0])) / 2.0;
-                let ratio = s1.max(s2) / s1.min(s2).max(1e-9);
-                let off = aspects
-                    .iter()
-                    .map(|t| (ratio / t).ln().abs())
-                    .fold(f64::INFINITY, f64::min);
-                (off - 0.10).max(0.0) * 3.0
-            } else {
-                0.0
-            };
-            // What the frame shows of a cut document must fit inside a document: with one
-            // side on the border, the side facing it is a whole document side and the
-            // visible depth is at most the other side; with two opposite sides on the
-            // border, the visible length is at most the long side for the depth shown. A
-            // band across the frame (a table edge, a stripe) fits no document.
-            if n_border > 0 && !plausible_cut(&raw, ids.map(|i| lines[i].border.is_some()), aspects)
-            {
-                continue;
-            }
-            // A side on the frame border is only believable when the document's neighbouring
-            // sides really run up to that border.
-            let mut reaches = true;
-            for k in 0..4 {
-                if lines[ids[k]].border.is_some() {
-                    continue;
-                }
-                let (p, q) = (raw[k], raw[(k + 1) % 4]);
-                let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
-                let near = |from, to| prof.near_end(from, to);
-                if lines[ids[(k + 1) % 4]].border.is_some()
-                    && near(p, q) < 0.6 * supports[k].min(0.85)
-                {
-                    reaches = false;
-                }
-                if lines[ids[(k + 3) % 4]].border.is_some()
-                    && near(q, p) < 0.6 * supports[k].min(0.85)
-                {
-                    reaches = false;
-                }
-            }
-            if !reaches {
-                continue;
-            }
-            // T-junction test at both ends of every real side.
-            let (mut over, mut worst) = (0.0, 0.0f64);
-            let mut ends = 0;
-            for k in 0..4 {
-                if lines[ids[k]].border.is_some() {
-                    continue;
-                }
-                let (p, q) = (raw[k], raw[(k + 1) % 4]);
-                let prof = profiles[ids[k]].as_ref().expect("real lines have profiles");
-                let (o1, o2) = (prof.overshoot(p, q, 0.12), prof.overshoot(q, p, 0.12));
-                over += o1 + o2;
-                worst = worst.max(o1).max(o2);
-                ends += 2;
-            }
-            let over = over / f64::from(ends.max(1));
-            // A side on the frame border is a claim that the document is cut off: it must be
-            // earned, so it costs more than a real side that is merely weaker.
-            let score =
-                mean * real_weight[real] - 0.12 * n_border as f64 - 0.8 * over - 0.3 * worst
-                    + 0.4 * (area / frame_area).sqrt()
-                    + if same { 0.15 } else { 0.0 }
-                    - shape_pen;
-            candidates.push(Candidate {
-                score,
-                ids,
-                corners: raw,
-                supports,
-                worst_overshoot: worst,
-            });
+    let real_weight = (real as f64 / 4.0).powf(0.25);
+    let area = polygon_area(&raw);
+    // A side on the frame border is a claim that the document is cut off: it must be
+    // earned, so it costs more than a real side that is merely weaker.
+    let score = mean * real_weight - 0.12 * n_border as f64 - 0.8 * over - 0.3 * worst
+        + 0.4 * (area / f.area).sqrt()
+        + if same { 0.15 } else { 0.0 }
+        - shape_pen;
+    Some(Candidate {
+        score,
+        ids,
+        corners: raw,
+        supports,
+        worst_overshoot: worst,
+    })
+}
+
+/// Shape prior for a fully visible quad: how far its side ratio is from the nearest of
+/// `aspects`, beyond 10 %.
+fn shape_penalty(raw: &[(f64, f64); 4], aspects: &[f64]) -> f64 {
+    if aspects.is_empty() {
+        return 0.0;
+    }
+    let s1 = (dist(raw[0], raw[1]) + dist(raw[2], raw[3])) / 2.0;
+    let s2 = (dist(raw[1], raw[2]) + dist(raw[3], raw[0])) / 2.0;
+    let ratio = s1.max(s2) / s1.min(s2).max(1e-9);
+    let off = aspects
+        .iter()
+        .map(|t| (ratio / t).ln().abs())
+        .fold(f64::INFINITY, f64::min);
+    (off - 0.10).max(0.0) * 3.0
+}
+
+/// A side on the frame border is only believable when the document's neighbouring sides
+/// really run up to that border.
+fn sides_reach_borders(q: &Quad, profiles: &[Option<Profile>], supports: &[f64; 4]) -> bool {
+    let raw = q.raw;
+    for k in (0..4).filter(|&k| !q.border[k]) {
+        let (p, r) = (raw[k], raw[(k + 1) % 4]);
+        let prof = profile_of(profiles, q.ids[k]);
+        let need = 0.6 * supports[k].min(0.85);
+        if q.border[(k + 1) % 4] && prof.near_end(p, r) < need {
+            return false;
+        }
+        if q.border[(k + 3) % 4] && prof.near_end(r, p) < need {
+            return false;
         }
     }
-    candidates
+    true
+}
+
+/// T-junction test at both ends of every real side: the mean and the strongest run-on of a
+/// side past its corners.
+fn overshoots(q: &Quad, profiles: &[Option<Profile>]) -> (f64, f64) {
+    let raw = q.raw;
+    let (mut over, mut worst) = (0.0, 0.0f64);
+    let mut ends = 0;
+    for k in (0..4).filter(|&k| !q.border[k]) {
+        let (p, r) = (raw[k], raw[(k + 1) % 4]);
+        let prof = profile_of(profiles, q.ids[k]);
+        let (o1, o2) = (prof.overshoot(p, r, 0.12), prof.overshoot(r, p, 0.12));
+        over += o1 + o2;
+        worst = worst.max(o1).max(o2);
+        ends += 2;
+    }
+    (over / f64::from(ends.max(1)), worst)
 }

@@ -42,9 +42,28 @@ pub(super) fn work_size(a: &Analysis, long_side: u32) -> (usize, usize, usize) {
 pub(super) const MIN_WORK_SIDE: usize = 32;
 
 pub(super) fn work_plane(a: &Analysis, long_side: u32) -> Work {
-    let aw = a.width as usize;
     let (factor, w, h) = work_size(a, long_side);
     debug_assert!(w >= MIN_WORK_SIDE && h >= MIN_WORK_SIDE);
+    let luma = downsample(a, factor, w, h);
+    let blurred = binomial_blur(&luma, w, h);
+    let (Gradients { gx, gy, mag }, hist) = sobel(&blurred, w, h);
+    let thresh = edge_threshold(&hist);
+    let edge = thin_edges(&mag, &gx, &gy, (w, h), thresh);
+    Work {
+        w,
+        h,
+        luma: blurred,
+        gx,
+        gy,
+        mag,
+        edge,
+        to_image: f64::from(a.scale) * factor as f64,
+    }
+}
+
+/// The analysis plane's luma averaged over `factor` x `factor` blocks.
+fn downsample(a: &Analysis, factor: usize, w: usize, h: usize) -> Vec<f32> {
+    let aw = a.width as usize;
     let mut luma = vec![0f32; w * h];
     let norm = 1.0 / (factor * factor) as f32;
     let mut sums = vec![0u32; w];
@@ -67,8 +86,12 @@ pub(super) fn work_plane(a: &Analysis, long_side: u32) -> Work {
             *o = *s as f32 * norm;
         }
     }
-    // Light blur (3x3 binomial) against sensor noise and JPEG blocking.
-    let mut blurred = luma.clone();
+    luma
+}
+
+/// Light blur (3x3 binomial) against sensor noise and JPEG blocking; the border is kept.
+fn binomial_blur(luma: &[f32], w: usize, h: usize) -> Vec<f32> {
+    let mut blurred = luma.to_vec();
     for y in 1..h.saturating_sub(1) {
         let (up, row, down) = (
             &luma[(y - 1) * w..y * w],
@@ -86,10 +109,23 @@ pub(super) fn work_plane(a: &Analysis, long_side: u32) -> Work {
                 / 16.0;
         }
     }
+    blurred
+}
+
+/// Magnitudes never exceed 255·4/8·√2 < 184: a histogram in 1/16 steps finds the
+/// percentile without sorting.
+const HIST_STEP: f32 = 16.0;
+
+/// The Sobel gradient of every work-plane pixel (0 on the border).
+struct Gradients {
+    gx: Vec<f32>,
+    gy: Vec<f32>,
+    mag: Vec<f32>,
+}
+
+/// Sobel gradients and the histogram of the magnitudes above 0.5.
+fn sobel(blurred: &[f32], w: usize, h: usize) -> (Gradients, Vec<u32>) {
     let (mut gx, mut gy, mut mag) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
-    // Magnitudes never exceed 255·4/8·√2 < 184: a histogram in 1/16 steps finds the
-    // percentile without sorting.
-    const HIST_STEP: f32 = 16.0;
     let mut hist4 = vec![vec![0u32; (184.0 * HIST_STEP) as usize + 2]; 4];
     for y in 1..h.saturating_sub(1) {
         let (up, row, down) = (
@@ -128,23 +164,36 @@ pub(super) fn work_plane(a: &Analysis, long_side: u32) -> Work {
     let hist: Vec<u32> = (0..hist4[0].len())
         .map(|b| hist4.iter().map(|hh| hh[b]).sum())
         .collect();
-    // Adaptive threshold: document sides are among the strongest few percent of gradients,
-    // but never below a floor that sensor noise reaches.
+    (Gradients { gx, gy, mag }, hist)
+}
+
+/// Adaptive threshold: document sides are among the strongest few percent of gradients,
+/// but never below a floor that sensor noise reaches.
+fn edge_threshold(hist: &[u32]) -> f32 {
     let n: u32 = hist.iter().sum();
-    let thresh = if n == 0 {
-        f32::INFINITY
-    } else {
-        let k = ((f64::from(n) * 0.85) as u32).min(n - 1);
-        let (mut seen, mut bin) = (0u32, 0usize);
-        for (b, &c) in hist.iter().enumerate() {
-            seen += c;
-            if seen > k {
-                bin = b;
-                break;
-            }
+    if n == 0 {
+        return f32::INFINITY;
+    }
+    let k = ((f64::from(n) * 0.85) as u32).min(n - 1);
+    let (mut seen, mut bin) = (0u32, 0usize);
+    for (b, &c) in hist.iter().enumerate() {
+        seen += c;
+        if seen > k {
+            bin = b;
+            break;
         }
-        (bin as f32 / HIST_STEP * EDGE_THRESHOLD_FRACTION).max(2.5)
-    };
+    }
+    (bin as f32 / HIST_STEP * EDGE_THRESHOLD_FRACTION).max(2.5)
+}
+
+/// Edge pixels: above `thresh` and a maximum along the gradient direction.
+fn thin_edges(
+    mag: &[f32],
+    gx: &[f32],
+    gy: &[f32],
+    (w, h): (usize, usize),
+    thresh: f32,
+) -> Vec<bool> {
     let mut edge = vec![false; w * h];
     for y in 1..h.saturating_sub(1) {
         let (up, row, down) = (
@@ -175,14 +224,5 @@ pub(super) fn work_plane(a: &Analysis, long_side: u32) -> Work {
             out[x] = (m >= a) & (m >= b);
         }
     }
-    Work {
-        w,
-        h,
-        luma: blurred,
-        gx,
-        gy,
-        mag,
-        edge,
-        to_image: f64::from(a.scale) * factor as f64,
-    }
+    edge
 }

@@ -21,30 +21,11 @@ pub(super) fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
     let mut pos = 2; // after SOI
     let mut seen_sof = false;
     loop {
-        // Find the next marker: 0xFF, optional fill bytes, then the code.
-        if pos >= data.len() {
-            p.truncated = true;
-            break;
-        }
-        if data[pos] != 0xFF {
-            // Extraneous bytes between segments: skip to the next marker, as libjpeg does.
-            match memchr_ff(data, pos) {
-                Some(next) => pos = next,
-                None => {
-                    p.truncated = true;
-                    break;
-                }
-            }
-        }
-        let start = pos;
-        while pos < data.len() && data[pos] == 0xFF {
-            pos += 1;
-        }
-        let Some(&marker) = data.get(pos) else {
+        let Some((start, marker, after)) = next_marker(data, pos) else {
             p.truncated = true;
             break;
         };
-        pos += 1;
+        pos = after;
         match marker {
             0xD9 => {
                 p.image_end = pos;
@@ -70,13 +51,12 @@ pub(super) fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
                 format!("JPEG segment 0x{marker:02X} at offset {start} has length {len}"),
             ));
         }
-        let payload_start = pos + 2;
         let end = pos + len;
         if end > data.len() {
             p.truncated = true;
             break;
         }
-        let payload = &data[payload_start..end];
+        let payload = &data[pos + 2..end];
         match marker {
             0xC0..=0xC2 => {
                 if seen_sof {
@@ -86,75 +66,19 @@ pub(super) fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
                     ));
                 }
                 seen_sof = true;
-                if payload.len() < 6 {
-                    return Err(Error::new(
-                        ErrorKind::DecodeFailed,
-                        "JPEG frame header too short",
-                    ));
-                }
-                if payload[0] != 8 {
-                    return Err(Error::new(
-                        ErrorKind::UnsupportedFormat,
-                        format!("{}-bit JPEG is not supported (8-bit only)", payload[0]),
-                    ));
-                }
-                p.height = u32::from(u16::from_be_bytes([payload[1], payload[2]]));
-                p.width = u32::from(u16::from_be_bytes([payload[3], payload[4]]));
-                p.components = payload[5];
-                p.coding = Some(match marker {
-                    0xC0 => JpegCoding::Baseline,
-                    0xC1 => JpegCoding::Extended,
-                    _ => JpegCoding::Progressive,
-                });
-                if !matches!(p.components, 1 | 3 | 4) {
-                    return Err(Error::new(
-                        ErrorKind::UnsupportedFormat,
-                        format!("JPEG with {} components is not supported", p.components),
-                    ));
-                }
-                // Refuse absurd frames before anything decodes them.
-                check_dimensions(p.width, p.height, limits)?;
+                read_frame_header(&mut p, marker, payload, limits)?;
             }
-            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
-                let what = if marker & 0x08 != 0 {
-                    "arithmetic-coded"
-                } else if marker == 0xC3 {
-                    "lossless"
-                } else {
-                    "hierarchical"
-                };
-                return Err(Error::new(
-                    ErrorKind::UnsupportedFormat,
-                    format!("{what} JPEG (SOF 0x{marker:02X}) is not supported"),
-                ));
-            }
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return Err(unsupported_sof(marker)),
             0xE0..=0xEF | 0xFE => {
                 metadata_bytes += len as u64 + 2;
-                if p.segments.len() as u32 >= limits.max_metadata_segments
-                    || metadata_bytes > limits.max_metadata_bytes
-                {
-                    return Err(Error::new(
-                        ErrorKind::MetadataTooLarge,
-                        format!(
-                            "more than {} metadata segments or {} metadata bytes",
-                            limits.max_metadata_segments, limits.max_metadata_bytes
-                        ),
-                    ));
-                }
-                let kind = if marker == 0xFE {
-                    SegmentKind::Other
-                } else {
-                    segment_kind(marker, payload)
-                };
-                if kind == SegmentKind::Exif {
-                    p.note_exif(payload.get(6..).unwrap_or(&[]));
-                }
-                p.segments.push(Segment {
+                note_segment(
+                    &mut p,
                     marker,
-                    kind,
-                    start,
-                    end,
-                });
+                    payload,
+                    (start, end),
+                    metadata_bytes,
+                    limits,
+                )?;
             }
             0xDA => {
                 if !seen_sof {
@@ -163,29 +87,7 @@ pub(super) fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
                         "JPEG scan before its frame header",
                     ));
                 }
-                // Skip the entropy-coded data: it ends at a marker that is not a stuffed
-                // zero or a restart marker.
-                let mut i = end;
-                loop {
-                    match memchr_ff(data, i) {
-                        None => {
-                            i = data.len();
-                            break;
-                        }
-                        Some(j) => match data.get(j + 1) {
-                            None => {
-                                i = data.len();
-                                break;
-                            }
-                            Some(0x00) | Some(0xD0..=0xD7) | Some(0xFF) => i = j + 1,
-                            Some(_) => {
-                                i = j;
-                                break;
-                            }
-                        },
-                    }
-                }
-                pos = i;
+                pos = scan_end(data, end);
                 continue;
             }
             _ => {}
@@ -198,23 +100,144 @@ pub(super) fn probe_jpeg(data: &[u8], limits: &Limits) -> Result<Probe> {
             "JPEG has no frame header (SOF)",
         ));
     }
-    // Every 8x8 luma block costs at least one bit of scan data (a one-bit DC code), so a
-    // file shorter than pixels / 512 bytes cannot hold its frame: refuse it before the
-    // decoder allocates (and grey-fills) the whole frame. Real files are 50-500x above this.
+    check_scan_bytes(&p, data.len())?;
+    Ok(p)
+}
+
+/// The next marker from `pos`: skips extraneous bytes between segments (as libjpeg does)
+/// and fill bytes. Returns the offset of its first 0xFF, its code and the offset after it;
+/// `None` when the data ends first.
+fn next_marker(data: &[u8], mut pos: usize) -> Option<(usize, u8, usize)> {
+    if *data.get(pos)? != 0xFF {
+        pos = memchr_ff(data, pos)?;
+    }
+    let start = pos;
+    while pos < data.len() && data[pos] == 0xFF {
+        pos += 1;
+    }
+    let marker = *data.get(pos)?;
+    Some((start, marker, pos + 1))
+}
+
+/// SOF0..SOF2: precision, size and components, refused when we cannot or must not decode.
+fn read_frame_header(p: &mut Probe, marker: u8, payload: &[u8], limits: &Limits) -> Result<()> {
+    if payload.len() < 6 {
+        return Err(Error::new(
+            ErrorKind::DecodeFailed,
+            "JPEG frame header too short",
+        ));
+    }
+    if payload[0] != 8 {
+        return Err(Error::new(
+            ErrorKind::UnsupportedFormat,
+            format!("{}-bit JPEG is not supported (8-bit only)", payload[0]),
+        ));
+    }
+    p.height = u32::from(u16::from_be_bytes([payload[1], payload[2]]));
+    p.width = u32::from(u16::from_be_bytes([payload[3], payload[4]]));
+    p.components = payload[5];
+    p.coding = Some(match marker {
+        0xC0 => JpegCoding::Baseline,
+        0xC1 => JpegCoding::Extended,
+        _ => JpegCoding::Progressive,
+    });
+    if !matches!(p.components, 1 | 3 | 4) {
+        return Err(Error::new(
+            ErrorKind::UnsupportedFormat,
+            format!("JPEG with {} components is not supported", p.components),
+        ));
+    }
+    // Refuse absurd frames before anything decodes them.
+    check_dimensions(p.width, p.height, limits)
+}
+
+/// The refusal of a frame coding we do not decode.
+fn unsupported_sof(marker: u8) -> Error {
+    let what = if marker & 0x08 != 0 {
+        "arithmetic-coded"
+    } else if marker == 0xC3 {
+        "lossless"
+    } else {
+        "hierarchical"
+    };
+    Error::new(
+        ErrorKind::UnsupportedFormat,
+        format!("{what} JPEG (SOF 0x{marker:02X}) is not supported"),
+    )
+}
+
+/// An APPn or COM segment covering `[start, end)`: counted against the metadata caps
+/// (`metadata_bytes` includes it), classified, its EXIF read.
+fn note_segment(
+    p: &mut Probe,
+    marker: u8,
+    payload: &[u8],
+    (start, end): (usize, usize),
+    metadata_bytes: u64,
+    limits: &Limits,
+) -> Result<()> {
+    if p.segments.len() as u32 >= limits.max_metadata_segments
+        || metadata_bytes > limits.max_metadata_bytes
+    {
+        return Err(Error::new(
+            ErrorKind::MetadataTooLarge,
+            format!(
+                "more than {} metadata segments or {} metadata bytes",
+                limits.max_metadata_segments, limits.max_metadata_bytes
+            ),
+        ));
+    }
+    let kind = if marker == 0xFE {
+        SegmentKind::Other
+    } else {
+        segment_kind(marker, payload)
+    };
+    if kind == SegmentKind::Exif {
+        p.note_exif(payload.get(6..).unwrap_or(&[]));
+    }
+    p.segments.push(Segment {
+        marker,
+        kind,
+        start,
+        end,
+    });
+    Ok(())
+}
+
+/// Where the entropy-coded data that starts at `from` ends: at the first marker that is not
+/// a stuffed zero or a restart marker (or the end of the data).
+fn scan_end(data: &[u8], from: usize) -> usize {
+    let mut i = from;
+    loop {
+        let Some(j) = memchr_ff(data, i) else {
+            return data.len();
+        };
+        match data.get(j + 1) {
+            None => return data.len(),
+            Some(0x00) | Some(0xD0..=0xD7) | Some(0xFF) => i = j + 1,
+            Some(_) => return j,
+        }
+    }
+}
+
+/// Every 8x8 luma block costs at least one bit of scan data (a one-bit DC code), so a
+/// file shorter than pixels / 512 bytes cannot hold its frame: refuse it before the
+/// decoder allocates (and grey-fills) the whole frame. Real files are 50-500x above this.
+fn check_scan_bytes(p: &Probe, bytes: usize) -> Result<()> {
     let pixels = u64::from(p.width) * u64::from(p.height);
-    if (data.len() as u64).saturating_mul(512) < pixels {
+    if (bytes as u64).saturating_mul(512) < pixels {
         return Err(Error::new(
             ErrorKind::DecodeFailed,
             format!(
                 "{} bytes cannot hold a {}x{} JPEG (at least {} needed)",
-                data.len(),
+                bytes,
                 p.width,
                 p.height,
                 pixels.div_ceil(512)
             ),
         ));
     }
-    Ok(p)
+    Ok(())
 }
 
 fn memchr_ff(data: &[u8], from: usize) -> Option<usize> {
