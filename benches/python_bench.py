@@ -10,7 +10,10 @@ taking turns over ROUNDS rounds and keeping each configuration's best round:
   - `kyc_preflight.check` called from two Python threads at once,
   - the Dask recipe (crates/preflight-py/recipes/dask_check.py) on a local cluster of two
     one-thread worker processes started beforehand (reading the files, writing JSON Lines),
-    when dask[bag,distributed] is installed.
+    when dask[bag,distributed] is installed;
+  - the Spark recipe (recipes/spark_check.py) on a local[2] session started beforehand
+    (binaryFile listing and reading, check_many per task, writing Parquet), when pyspark is
+    installed.
 Prints per-image times and the ratios the targets are stated in (2 threads / 1 thread;
 Python / CLI at the same thread count). Wall clock; nothing else should run meanwhile.
 """
@@ -85,7 +88,26 @@ def main():
         except ImportError:
             print("dask[bag,distributed] not installed: no Dask row", file=sys.stderr)
 
+        spark = None
+        try:
+            from pyspark.sql import SparkSession
+
+            sys.path.insert(0, str(REPO / "crates" / "preflight-py" / "recipes"))
+            import spark_check
+
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            spark = (
+                SparkSession.builder.master("local[2]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate()
+            )
+        except ImportError:
+            print("pyspark not installed: no Spark row", file=sys.stderr)
+
         runs = iter(range(1 << 30))
+
+        def spark_run():
+            spark_check.run(spark, tmp, f"{tmp}/spark{next(runs)}")
 
         def dask_run():
             dask_check.run(tmp, f"{tmp}/out{next(runs)}", client, partition=max(1, n // 8))
@@ -99,6 +121,8 @@ def main():
         }
         if client is not None:
             configs["dask, 2 workers"] = dask_run
+        if spark is not None:
+            configs["spark, local[2]"] = spark_run
         # Same verdicts both ways before timing anything.
         mine = [r["verdict"] for r in kp.check_many(data, jobs=2)]
         out = subprocess.run(
@@ -115,6 +139,8 @@ def main():
         if client is not None:
             client.close()
             cluster.close()
+        if spark is not None:
+            spark.stop()
     per = {k: v / n * 1000 for k, v in best.items()}
     print(f"{n} captures, 12 MP, EXIF orientation 6; best of {rounds} rounds; ms per image:")
     for k, v in per.items():
@@ -126,6 +152,8 @@ def main():
     print(f"  2 Python threads / check_many jobs=2  {best['check, 2 Python threads'] / best['check_many jobs=2']:.2f}")
     if "dask, 2 workers" in best:
         print(f"  dask 2 workers / cli --jobs 2         {best['dask, 2 workers'] / best['cli --jobs 2']:.2f} (target <= 1.20)")
+    if "spark, local[2]" in best:
+        print(f"  spark local[2] / cli --jobs 2         {best['spark, local[2]'] / best['cli --jobs 2']:.2f}")
 
 
 if __name__ == "__main__":
