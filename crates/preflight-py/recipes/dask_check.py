@@ -23,21 +23,7 @@ from typing import Dict, Iterable, List, Tuple
 
 import kyc_preflight
 
-#: The library's default byte cap (docs/limits.md): larger files are reported, not read.
-MAX_INPUT_BYTES = 64 << 20
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".gif")
-
-
-def error_report(path: str, code: str, message: str, class_: str) -> Dict:
-    """A report for a file the library never saw, in the report's own shape."""
-    return {
-        "type": "report",
-        "path": path,
-        "class": class_,
-        "verdict": "error",
-        "findings": [],
-        "error": {"code": code, "message": message},
-    }
 
 
 def list_files(url: str) -> Tuple[object, List[str]]:
@@ -62,15 +48,18 @@ def check_partition(
     for i, p in enumerate(paths):
         try:
             size = fs.size(p)
-            if size is not None and size > MAX_INPUT_BYTES:
-                reports[i] = error_report(
-                    p, "input_too_large", f"{size} bytes, over the {MAX_INPUT_BYTES} cap", class_
+            cap = kyc_preflight.MAX_INPUT_BYTES
+            if size is not None and size > cap:
+                message = f"{size} bytes, over the {cap} cap"
+                reports[i] = kyc_preflight.unread_report(
+                    p, "input_too_large", message, class_=class_
                 )
                 continue
             data.append(fs.cat_file(p))
             todo.append(i)
         except Exception as e:  # noqa: BLE001 - any read failure is this file's report
-            reports[i] = error_report(p, "io_error", f"{type(e).__name__}: {e}", class_)
+            message = f"{type(e).__name__}: {e}"
+            reports[i] = kyc_preflight.unread_report(p, "io_error", message, class_=class_)
     checked = kyc_preflight.check_many(
         data, class_=class_, profile=profile, paths=[paths[i] for i in todo], jobs=jobs
     )

@@ -23,22 +23,8 @@ from typing import Dict, Iterator
 
 import kyc_preflight
 
-#: The library's default byte cap (docs/limits.md): larger files are reported, not checked.
-MAX_INPUT_BYTES = 64 << 20
 IMAGE_GLOB = "*.{jpg,jpeg,JPG,JPEG,png,PNG,tif,tiff,TIF,TIFF,webp,WEBP,bmp,BMP,gif,GIF}"
 SCHEMA = "path string, verdict string, codes array<string>, error_code string, report string"
-
-
-def error_report(path: str, code: str, message: str, class_: str) -> Dict:
-    """A report for a file the library never saw, in the report's own shape."""
-    return {
-        "type": "report",
-        "path": path,
-        "class": class_,
-        "verdict": "error",
-        "findings": [],
-        "error": {"code": code, "message": message},
-    }
 
 
 def row(report: Dict) -> Dict:
@@ -63,10 +49,11 @@ def check_batches(batches: Iterator, class_: str, profile: str, jobs: int) -> It
         for i, (path, length, content) in enumerate(
             zip(batch["path"], batch["length"], batch["content"])
         ):
-            if length > MAX_INPUT_BYTES:
-                reports[i] = error_report(
-                    path, "input_too_large", f"{length} bytes, over the {MAX_INPUT_BYTES} cap",
-                    class_,
+            cap = kyc_preflight.MAX_INPUT_BYTES
+            if length > cap:
+                message = f"{length} bytes, over the {cap} cap"
+                reports[i] = kyc_preflight.unread_report(
+                    path, "input_too_large", message, class_=class_
                 )
             else:
                 todo.append(i)

@@ -248,6 +248,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PreflightError", m.py().get_type::<PreflightError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("TURBO", kyc_preflight::internal::TURBO)?;
+    m.add(
+        "MAX_INPUT_BYTES",
+        kyc_preflight::Limits::default().max_input_bytes,
+    )?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(check_many, m)?)?;
     m.add_function(wrap_pyfunction!(fix, m)?)?;

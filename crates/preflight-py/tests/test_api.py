@@ -64,6 +64,18 @@ def test_an_unreadable_input_is_an_error_report_not_an_exception(render):
     assert kp.check(b"")["verdict"] == "error"
 
 
+def test_a_report_for_an_input_never_read_has_the_library_s_shape():
+    # The archive recipes report unreadable and over-cap files with it.
+    assert kp.MAX_INPUT_BYTES == 64 << 20
+    seen = kp.check(b"", path="x.jpg")
+    unread = kp.unread_report("x.jpg", "io_error", "gone", class_="id-card")
+    assert sorted(unread) == sorted(seen)
+    assert {k: unread[k] for k in ("type", "path", "class", "verdict", "findings")} == {
+        k: seen[k] for k in ("type", "path", "class", "verdict", "findings")
+    }
+    assert unread["error"] == {"code": "io_error", "message": "gone"}
+
+
 def test_bad_arguments_raise():
     with pytest.raises(ValueError, match="unknown class"):
         kp.check(b"x", class_="driving-licence")

@@ -34,11 +34,16 @@ __all__ = [
     "verify",
     "__version__",
     "TURBO",
+    "MAX_INPUT_BYTES",
+    "unread_report",
 ]
 
 __version__: str = _native.__version__
 #: True when the extension was built with libjpeg-turbo (the ``turbo`` cargo feature).
 TURBO: bool = _native.TURBO
+#: The library's default byte cap per input (docs/limits.md): a caller that reads files
+#: itself can report larger ones without reading them (:func:`unread_report`).
+MAX_INPUT_BYTES: int = _native.MAX_INPUT_BYTES
 
 Report = Dict[str, Any]
 BytesLike = Union[bytes, bytearray, memoryview]
@@ -51,6 +56,20 @@ class PreflightError(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+
+def unread_report(path: str, code: str, message: str, *, class_: str = "id-card") -> Report:
+    """The report for an input the library never saw (a file that could not be read, one over
+    :data:`MAX_INPUT_BYTES`), in every report's shape: ``verdict`` "error", no findings, and an
+    ``error`` with ``code`` and ``message``. The archive recipes use it."""
+    return {
+        "type": "report",
+        "path": path,
+        "class": class_,
+        "verdict": "error",
+        "findings": [],
+        "error": {"code": code, "message": message},
+    }
 
 
 def _bytes(data: BytesLike) -> bytes:

@@ -4,6 +4,7 @@ from typing import List, Optional, Tuple
 
 __version__: str
 TURBO: bool
+MAX_INPUT_BYTES: int
 
 class PreflightError(Exception): ...
 

@@ -196,15 +196,16 @@ pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLim
                     let name = format!("{path}!{}", image.entry);
                     let report = batch::check_isolated(data, &name, &policy);
                     // Neither JPEG nor PNG was reported by `check_info`.
-                    let jpeg = matches!(probe::sniff(data), Some(Format::Jpeg | Format::Png));
-                    let failed = if jpeg && report.verdict == Verdict::Error {
+                    let jpeg_or_png =
+                        matches!(probe::sniff(data), Some(Format::Jpeg | Format::Png));
+                    let failed = if jpeg_or_png && report.verdict == Verdict::Error {
                         let why = report.error.as_ref().map_or("", |e| e.message.as_str());
                         Some(ZipFinding::new(
                             ServiceCode::ImageUnusable,
                             "image_undecodable",
                             format!("{}: the image does not decode: {why}", image.entry),
                         ))
-                    } else if jpeg && report.has(crate::report::FindingCode::Truncated) {
+                    } else if jpeg_or_png && report.has(crate::report::FindingCode::Truncated) {
                         Some(ZipFinding::new(
                             ServiceCode::ImageUnusable,
                             "image_truncated",
