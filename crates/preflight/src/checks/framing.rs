@@ -40,9 +40,10 @@ pub fn check(f: &Framing<'_>, policy: &Policy) -> Vec<Finding> {
         .zip(f.cut)
         .filter_map(|(e, c)| c.then_some(e))
         .collect();
-    let mut out: Vec<Finding> = placement(doc, edges, t, frame_is_document_shaped)
-        .into_iter()
-        .collect();
+    if policy.class.is_document() && is_block_inside(doc, f.frame) {
+        return fills_the_frame(doc);
+    }
+    let mut out: Vec<Finding> = placement(doc, edges, t, frame_is_document_shaped);
     if f.cut.iter().all(|c| !c) && policy.class.is_document() {
         out.extend(on_its_side(doc));
     }
@@ -80,21 +81,51 @@ fn not_found(frame_is_document_shaped: bool) -> Finding {
     }
 }
 
+/// An outline standing on its side in a landscape frame, with sides that are not edges along
+/// most of their length (`support` below [`BLOCK_SUPPORT`]), is a block printed inside the
+/// document (the holder's photo, a data panel), not the document: ID cards and passport
+/// pages print landscape, and a document lying on a surface shows its own sides as one
+/// continuous step. What is left is a document whose sides are outside the picture.
+fn is_block_inside(doc: &DocumentMetrics, frame: (u32, u32)) -> bool {
+    frame.0 > frame.1 && doc.support < BLOCK_SUPPORT && stands_on_its_side(doc).is_some()
+}
+
+/// Below this mean edge support, an outline standing on its side in a landscape frame is a
+/// block inside the document. The second renderer's and the generator's frame-filling
+/// crops pick the holder's photo at 0.41..0.57; documents found whole score 0.7 and more
+/// (docs/accuracy.md).
+const BLOCK_SUPPORT: f64 = 0.6;
+
+/// The document fills the frame and runs past it: `tightly_cropped` and `document_cut_off`
+/// on every edge, with the block's support as the measure.
+fn fills_the_frame(doc: &DocumentMetrics) -> Vec<Finding> {
+    let why = format!(
+        "the only outline found is a block standing on its side inside it, with sides that are edges along {:.0} % of their length",
+        doc.support * 100.0
+    );
+    let mut all = cut_off(vec![Edge::Left, Edge::Top, Edge::Right, Edge::Bottom]);
+    all.message = format!(
+        "no side of the document is in the picture ({why}): the document runs past every edge of the frame"
+    );
+    vec![tight(why, None), all]
+}
+
 /// Where the document sits in the frame: edge to edge (tight), cut by `edges`, or too small;
-/// the first that applies.
+/// the first that applies. A document that runs across three or more edges is both tight
+/// and cut off.
 fn placement(
     doc: &DocumentMetrics,
     edges: Vec<Edge>,
     t: &Thresholds,
     frame_is_document_shaped: bool,
-) -> Option<Finding> {
+) -> Vec<Finding> {
     let m = doc.margins;
     let max_margin = m.left.max(m.top).max(m.right).max(m.bottom);
     // A frame shaped like a document (a scan or a crop to the card) whose outline runs into
     // the border or fills most of it is the document itself, cropped edge to edge.
     let cropped_to_document =
         frame_is_document_shaped && (!edges.is_empty() || doc.coverage > TIGHT_FILL);
-    if max_margin < t.tight_margin {
+    let found = if max_margin < t.tight_margin {
         Some(tight(
             format!(
                 "every margin is below {:.0} % of the frame (the widest is {:.1} %)",
@@ -104,13 +135,11 @@ fn placement(
             Some((max_margin, t.tight_margin)),
         ))
     } else if edges.len() >= 3 {
-        Some(tight(
-            format!(
-                "the document runs across {} edges of the frame",
-                edges.len()
-            ),
-            None,
-        ))
+        let why = format!(
+            "the document runs across {} edges of the frame",
+            edges.len()
+        );
+        return vec![tight(why, None), cut_off(edges)];
     } else if cropped_to_document {
         Some(tight(
             format!(
@@ -135,7 +164,8 @@ fn placement(
         )
     } else {
         None
-    }
+    };
+    found.into_iter().collect()
 }
 
 /// `document_cut_off`, naming the frame edges the document crosses.
@@ -165,18 +195,23 @@ fn cut_off(edges: Vec<Edge>) -> Finding {
 
 /// `wrong_orientation` when a whole document stands on its side (documents print landscape).
 fn on_its_side(doc: &DocumentMetrics) -> Option<Finding> {
-    let q = &doc.quad;
-    let d = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
-    let horizontal = (d(q[0], q[1]) + d(q[3], q[2])) / 2.0;
-    let vertical = (d(q[1], q[2]) + d(q[0], q[3])) / 2.0;
-    (vertical > horizontal * 1.1).then(|| {
+    stands_on_its_side(doc).map(|ratio| {
         Finding::new(
             FindingCode::WrongOrientation,
             Severity::Warn,
             "the document stands on its side: it is printed landscape, so turn the picture to match",
         )
-        .measured(vertical / horizontal, 1.0)
+        .measured(ratio, 1.0)
     })
+}
+
+/// The outline's height over its width, when it is more than 1.1 (it stands on its side).
+fn stands_on_its_side(doc: &DocumentMetrics) -> Option<f64> {
+    let q = &doc.quad;
+    let d = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+    let horizontal = (d(q[0], q[1]) + d(q[3], q[2])) / 2.0;
+    let vertical = (d(q[1], q[2]) + d(q[0], q[3])) / 2.0;
+    (vertical > horizontal * 1.1).then(|| vertical / horizontal.max(1e-9))
 }
 
 /// A document-shaped frame whose outline covers more than this share is a crop to the
@@ -196,5 +231,116 @@ fn tight(why: String, measured: Option<(f64, f64)>) -> Finding {
     match measured {
         Some((m, t)) => f.measured(m, t),
         None => f,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::DocumentClass;
+    use crate::report::Margins;
+
+    /// A 600 × 900 outline (standing on its side) in the middle of `frame`, with `support`.
+    fn upright_block(frame: (u32, u32), support: f64) -> DocumentMetrics {
+        let (cx, cy) = (f64::from(frame.0) / 2.0, f64::from(frame.1) / 2.0);
+        let (x0, x1, y0, y1) = (cx - 300.0, cx + 300.0, cy - 450.0, cy + 450.0);
+        let (w, h) = (f64::from(frame.0), f64::from(frame.1));
+        DocumentMetrics {
+            quad: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]],
+            coverage: 600.0 * 900.0 / (w * h),
+            margins: Margins {
+                left: x0 / w,
+                top: y0 / h,
+                right: (w - x1) / w,
+                bottom: (h - y1) / h,
+            },
+            support,
+            score: 1.0,
+            runner_up_score: None,
+        }
+    }
+
+    fn codes(doc: &DocumentMetrics, frame: (u32, u32), class: DocumentClass) -> Vec<FindingCode> {
+        let f = Framing {
+            document: Some(doc),
+            cut: [false; 4],
+            frame,
+            surround_luma: None,
+            surround_chroma: None,
+        };
+        check(&f, &Policy::for_class(class))
+            .iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    #[test]
+    fn a_weak_outline_on_its_side_in_a_landscape_frame_is_a_block_of_a_frame_filling_document() {
+        let frame = (1600, 1200);
+        for class in [DocumentClass::IdCard, DocumentClass::Passport] {
+            let weak = upright_block(frame, 0.5);
+            assert_eq!(
+                codes(&weak, frame, class),
+                [FindingCode::TightlyCropped, FindingCode::DocumentCutOff]
+            );
+            let f = Framing {
+                document: Some(&weak),
+                cut: [false; 4],
+                frame,
+                surround_luma: None,
+                surround_chroma: None,
+            };
+            let cut = check(&f, &Policy::for_class(class))
+                .into_iter()
+                .find(|f| f.code == FindingCode::DocumentCutOff)
+                .unwrap();
+            assert_eq!(
+                cut.edges,
+                [Edge::Left, Edge::Top, Edge::Right, Edge::Bottom]
+            );
+        }
+        // Sides that are edges: a document standing on its side, a warning.
+        let strong = upright_block(frame, 0.9);
+        assert_eq!(
+            codes(&strong, frame, DocumentClass::IdCard),
+            [FindingCode::WrongOrientation]
+        );
+        // In a portrait frame a document on its side is what the frame's shape invites.
+        let portrait = (1200, 1600);
+        let weak = upright_block(portrait, 0.5);
+        assert!(
+            !codes(&weak, portrait, DocumentClass::IdCard).contains(&FindingCode::TightlyCropped)
+        );
+        // A selfie is not a document.
+        let weak = upright_block(frame, 0.5);
+        assert!(codes(&weak, frame, DocumentClass::Selfie).is_empty());
+    }
+
+    #[test]
+    fn a_document_across_three_edges_is_tight_and_cut_off() {
+        let frame = (1600, 1200);
+        let mut doc = upright_block(frame, 0.9);
+        doc.quad = [[0.0, 0.0], [1600.0, 0.0], [1600.0, 1000.0], [0.0, 1000.0]];
+        doc.margins = Margins {
+            left: 0.0,
+            top: 0.0,
+            right: 0.0,
+            bottom: 200.0 / 1200.0,
+        };
+        doc.coverage = 1000.0 / 1200.0;
+        let f = Framing {
+            document: Some(&doc),
+            cut: [true, true, true, false],
+            frame,
+            surround_luma: None,
+            surround_chroma: None,
+        };
+        let found = check(&f, &Policy::for_class(DocumentClass::IdCard));
+        let codes: Vec<FindingCode> = found.iter().map(|f| f.code).collect();
+        assert_eq!(
+            codes,
+            [FindingCode::TightlyCropped, FindingCode::DocumentCutOff]
+        );
+        assert_eq!(found[1].edges, [Edge::Left, Edge::Top, Edge::Right]);
     }
 }
