@@ -51,7 +51,7 @@ pub use protocol::{
 };
 pub use report::{
     DocumentMetrics, Edge, EncodeCount, ErrorInfo, Finding, FindingCode, GlareSpot, ImageInfo,
-    InputInfo, Margins, Metrics, OutputInfo, Report, Severity, Summary, Verdict,
+    InputInfo, Margins, Metrics, OutputInfo, PerceptualHashes, Report, Severity, Summary, Verdict,
 };
 pub use sources::{expand, read_file, Source};
 pub use upload::{
@@ -76,9 +76,9 @@ pub mod internal {
     /// The analysis plane and its measurements.
     pub mod analysis {
         pub use crate::analysis::{
-            blur_effect, brightness, build, fraction_at_least, full_mask, glare,
-            histogram_percentile, laplacian_variance, luma_histogram, mean_luma, quad_mask,
-            Analysis,
+            blur_effect, brightness, build, fraction_at_least, full_mask, glare, hash_distance,
+            histogram_percentile, laplacian_variance, luma_histogram, mean_luma, perceptual_hash,
+            quad_mask, Analysis,
         };
     }
     /// The pure-Rust decoder.

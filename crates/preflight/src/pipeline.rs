@@ -15,7 +15,7 @@ use crate::policy::Policy;
 use crate::probe::{self, Format, JpegCoding, Probe};
 use crate::report::{
     DocumentMetrics, Finding, FindingCode, GlareSpot, ImageInfo, InputInfo, Margins, Metrics,
-    OutputInfo, Report, Severity,
+    OutputInfo, PerceptualHashes, Report, Severity,
 };
 use std::time::Instant;
 
@@ -343,6 +343,7 @@ pub fn scores(
         });
     }
     metrics.blur_effect = Some(round4(analysis::blur_effect(plane, &region)));
+    metrics.phash = perceptual_hashes(plane, outline);
     Measured {
         metrics,
         cut,
@@ -356,4 +357,30 @@ fn round4(v: f64) -> f64 {
 
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
+}
+
+/// The frame's and the document's perceptual hashes (the document's over its outline's
+/// bounding box on the plane).
+fn perceptual_hashes(
+    plane: &analysis::Analysis,
+    outline: Option<&document::Outline>,
+) -> Option<PerceptualHashes> {
+    let hex = |v: u64| format!("{v:016x}");
+    let frame = analysis::perceptual_hash(plane, None)?;
+    let document = outline.and_then(|o| {
+        let to_plane = |v: f64| (v / f64::from(plane.scale)).round().max(0.0) as u32;
+        let xs = o.quad.map(|p| to_plane(p[0]));
+        let ys = o.quad.map(|p| to_plane(p[1]));
+        let rect = [
+            *xs.iter().min()?,
+            *ys.iter().min()?,
+            *xs.iter().max()?,
+            *ys.iter().max()?,
+        ];
+        analysis::perceptual_hash(plane, Some(rect))
+    });
+    Some(PerceptualHashes {
+        frame: hex(frame),
+        document: document.map(hex),
+    })
 }

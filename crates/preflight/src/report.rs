@@ -83,6 +83,8 @@ pub enum FindingCode {
     Overexposed,
     /// The same photo is used twice in one package (front = back, liveness = selfie, ...).
     DuplicateImage,
+    /// A photo of the package is another one of it re-encoded or resized (perceptual hash).
+    ImageReused,
 }
 
 impl FindingCode {
@@ -112,6 +114,7 @@ impl FindingCode {
             FindingCode::TooDark => "too_dark",
             FindingCode::Overexposed => "overexposed",
             FindingCode::DuplicateImage => "duplicate_image",
+            FindingCode::ImageReused => "image_reused",
         }
     }
 }
@@ -271,6 +274,29 @@ pub struct Metrics {
     /// Long side of the analysis plane the scores were measured on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis_long_side: Option<u32>,
+    /// Perceptual hashes of the upright picture: the same photo re-encoded, resized or
+    /// given other metadata keeps them within a few bits. `package` compares them across a
+    /// job's images (`image_reused`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phash: Option<PerceptualHashes>,
+}
+
+/// 64-bit perceptual hashes (pHash), as 16 hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PerceptualHashes {
+    /// Of the whole upright frame.
+    pub frame: String,
+    /// Of the document outline's bounding box, when an outline was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+}
+
+impl PerceptualHashes {
+    /// The frame's and the document's hashes as numbers.
+    pub fn bits(&self) -> (Option<u64>, Option<u64>) {
+        let parse = |s: &str| u64::from_str_radix(s, 16).ok();
+        (parse(&self.frame), self.document.as_deref().and_then(parse))
+    }
 }
 
 /// One glare spot: its share of the document and its bounding box in upright image pixels

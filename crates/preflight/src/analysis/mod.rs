@@ -11,11 +11,13 @@ use fast_image_resize as fir;
 
 mod blur;
 mod glare;
+mod hash;
 mod mask;
 mod stats;
 
 pub use blur::blur_effect;
 pub use glare::*;
+pub use hash::*;
 pub use mask::*;
 pub use stats::*;
 

@@ -221,6 +221,57 @@ fn the_same_photo_twice_is_a_duplicate_and_no_zip_is_made() {
     assert_eq!(flagged, [Role::IdBack, Role::Liveness]);
 }
 
+/// `jpeg` decoded, turned upright by its EXIF orientation, resized to `percent` and encoded
+/// again at `quality` without metadata (another app saving the same photo).
+fn resaved(jpeg: &[u8], percent: u32, quality: u8) -> Vec<u8> {
+    use image::ImageDecoder;
+    let mut decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg)).unwrap();
+    let orientation = decoder.orientation().unwrap();
+    let mut img = image::DynamicImage::from_decoder(decoder).unwrap();
+    img.apply_orientation(orientation);
+    let img = img.to_rgb8();
+    let (w, h) = (img.width() * percent / 100, img.height() * percent / 100);
+    let small = image::imageops::resize(&img, w, h, image::imageops::FilterType::Triangle);
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&small)
+        .unwrap();
+    out
+}
+
+#[test]
+fn the_front_saved_again_as_the_back_is_caught_by_its_perceptual_hash() {
+    let mut req = request(false, false);
+    let front = req
+        .images
+        .iter()
+        .find(|i| i.role == Role::IdFront)
+        .unwrap()
+        .data
+        .clone();
+    let reused = |p: &kyc_preflight::Package| -> Vec<Role> {
+        p.images
+            .iter()
+            .filter(|i| i.report.has(FindingCode::ImageReused))
+            .map(|i| i.role)
+            .collect()
+    };
+    // The fixture's own front and back (two renders) and its selfie and liveness frames
+    // (alike by design) are not reuse.
+    let p = package(&req, &template()).unwrap();
+    assert!(reused(&p).is_empty(), "{:?}", reused(&p));
+    for (percent, quality) in [(100, 60), (70, 75), (50, 95)] {
+        for i in req.images.iter_mut().filter(|i| i.role == Role::IdBack) {
+            i.data = resaved(&front, percent, quality);
+        }
+        let p = package(&req, &template()).unwrap();
+        assert_eq!(reused(&p), [Role::IdBack], "{percent} % at q{quality}");
+        assert!(p.zip.is_none());
+        let back = p.images.iter().find(|i| i.role == Role::IdBack).unwrap();
+        assert!(!back.report.has(FindingCode::DuplicateImage));
+    }
+}
+
 #[test]
 fn a_bad_request_is_an_error_not_a_package() {
     let mut req = request(false, false);
