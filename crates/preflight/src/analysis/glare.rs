@@ -158,10 +158,26 @@ fn clipped_bitmap(a: &Analysis, m: &Mask, level: u8) -> (Vec<bool>, Window) {
         if y == 0 || y + 1 >= h {
             continue;
         }
-        for x in (r.x0 as usize).max(1)..(r.x1 as usize).min(w.saturating_sub(1)) {
-            if clipped(a, y * w + x, level) {
-                on[(y - by0) * win.w + (x - bx0)] = true;
-            }
+        let (lo, hi) = (
+            (r.x0 as usize).max(1),
+            (r.x1 as usize).min(w.saturating_sub(1)),
+        );
+        if lo >= hi {
+            continue;
+        }
+        // `clipped` for the run at once: equal-length shifted slices and an index loop with
+        // no bounds checks left, so it vectorises (a pixel-by-pixel call was ~1.4 ms of a
+        // 12 MP check).
+        let n = hi - lo;
+        let (up, row, down) = (
+            &a.luma[(y - 1) * w + lo..][..n],
+            &a.luma[y * w + lo - 1..][..n + 2],
+            &a.luma[(y + 1) * w + lo..][..n],
+        );
+        let (left, mid, right) = (&row[..n], &row[1..n + 1], &row[2..n + 2]);
+        let out = &mut on[(y - by0) * win.w + (lo - bx0)..][..n];
+        for k in 0..n {
+            out[k] = left[k].min(mid[k]).min(right[k]).min(up[k]).min(down[k]) >= level;
         }
     }
     (on, win)
