@@ -82,22 +82,7 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
         })
     });
     g.bench_function("perceptual hashes (frame + document)", |b| {
-        b.iter(|| {
-            let doc = outline.as_ref().map(|o| {
-                let xs = o.quad.map(|q| (q[0] / f64::from(plane.scale)) as u32);
-                let ys = o.quad.map(|q| (q[1] / f64::from(plane.scale)) as u32);
-                [
-                    xs.into_iter().min().unwrap_or(0),
-                    ys.into_iter().min().unwrap_or(0),
-                    xs.into_iter().max().unwrap_or(0),
-                    ys.into_iter().max().unwrap_or(0),
-                ]
-            });
-            (
-                analysis::perceptual_hash(black_box(&plane), None),
-                doc.and_then(|r| analysis::perceptual_hash(&plane, Some(r))),
-            )
-        })
+        b.iter(|| kyc_preflight::internal::perceptual_hashes(black_box(&plane), outline.as_ref()))
     });
     let (uw, uh) = p.upright_size();
     g.bench_function("all scores of measure (but find)", |b| {

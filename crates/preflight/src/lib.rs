@@ -67,7 +67,7 @@ pub mod internal {
     pub use crate::batch::{isolate, panic_message, run_all};
     pub use crate::document::{find, DOCUMENT_ASPECTS};
     pub use crate::orient::Orientation;
-    pub use crate::pipeline::{scores, Measured, Surround};
+    pub use crate::pipeline::{perceptual_hashes, scores, Measured, Surround};
     pub use crate::probe::{exif_orientation, jpeg_is_complete, probe, JpegCoding, Probe};
     pub use crate::protocol::hex;
     pub use crate::sources::{read_archive, safe_entry_name};
@@ -76,9 +76,9 @@ pub mod internal {
     /// The analysis plane and its measurements.
     pub mod analysis {
         pub use crate::analysis::{
-            blur_effect, brightness, build, fraction_at_least, full_mask, glare, hash_distance,
-            histogram_percentile, laplacian_variance, luma_histogram, mean_luma, perceptual_hash,
-            quad_mask, Analysis,
+            blur_effect, brightness, build, fraction_at_least, full_mask, glare,
+            histogram_percentile, laplacian_variance, luma_histogram, mean_luma, quad_mask,
+            Analysis,
         };
     }
     /// The pure-Rust decoder.

@@ -361,11 +361,10 @@ fn round2(v: f64) -> f64 {
 
 /// The frame's and the document's perceptual hashes (the document's over its outline's
 /// bounding box on the plane).
-fn perceptual_hashes(
+pub fn perceptual_hashes(
     plane: &analysis::Analysis,
     outline: Option<&document::Outline>,
 ) -> Option<PerceptualHashes> {
-    let hex = |v: u64| format!("{v:016x}");
     let frame = analysis::perceptual_hash(plane, None)?;
     let document = outline.and_then(|o| {
         let to_plane = |v: f64| (v / f64::from(plane.scale)).round().max(0.0) as u32;
@@ -379,8 +378,5 @@ fn perceptual_hashes(
         ];
         analysis::perceptual_hash(plane, Some(rect))
     });
-    Some(PerceptualHashes {
-        frame: hex(frame),
-        document: document.map(hex),
-    })
+    Some(PerceptualHashes { frame, document })
 }

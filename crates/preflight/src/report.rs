@@ -281,21 +281,25 @@ pub struct Metrics {
     pub phash: Option<PerceptualHashes>,
 }
 
-/// 64-bit perceptual hashes (pHash), as 16 hex digits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// 64-bit perceptual hashes (pHash), written as 16 hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PerceptualHashes {
     /// Of the whole upright frame.
-    pub frame: String,
+    #[serde(serialize_with = "hex64")]
+    pub frame: u64,
     /// Of the document outline's bounding box, when an outline was found.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub document: Option<String>,
+    #[serde(serialize_with = "hex64_opt", skip_serializing_if = "Option::is_none")]
+    pub document: Option<u64>,
 }
 
-impl PerceptualHashes {
-    /// The frame's and the document's hashes as numbers.
-    pub fn bits(&self) -> (Option<u64>, Option<u64>) {
-        let parse = |s: &str| u64::from_str_radix(s, 16).ok();
-        (parse(&self.frame), self.document.as_deref().and_then(parse))
+fn hex64<S: serde::Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("{v:016x}"))
+}
+
+fn hex64_opt<S: serde::Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => hex64(v, s),
+        None => s.serialize_none(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Perceptual hashes of the upright picture: the same photo re-encoded, resized or given
 //! other metadata keeps its hash within a few bits, where two captures differ in many.
 //! `image_hasher`'s pHash (the signs of the 8 × 8 lowest DCT frequencies of a 16 × 16
-//! thumbnail against their mean), on a thumbnail averaged from the analysis plane.
+//! thumbnail against their median), on a thumbnail averaged from the analysis plane.
 
 use super::Analysis;
 use image::GrayImage;

@@ -260,15 +260,25 @@ mod tests {
         }
     }
 
-    fn codes(doc: &DocumentMetrics, frame: (u32, u32), class: DocumentClass) -> Vec<FindingCode> {
+    /// The framing findings for `doc` in `frame`, cut on `cut`, without a measured surround.
+    fn findings(
+        doc: &DocumentMetrics,
+        frame: (u32, u32),
+        cut: [bool; 4],
+        class: DocumentClass,
+    ) -> Vec<Finding> {
         let f = Framing {
             document: Some(doc),
-            cut: [false; 4],
+            cut,
             frame,
             surround_luma: None,
             surround_chroma: None,
         };
         check(&f, &Policy::for_class(class))
+    }
+
+    fn codes(doc: &DocumentMetrics, frame: (u32, u32), class: DocumentClass) -> Vec<FindingCode> {
+        findings(doc, frame, [false; 4], class)
             .iter()
             .map(|f| f.code)
             .collect()
@@ -283,14 +293,7 @@ mod tests {
                 codes(&weak, frame, class),
                 [FindingCode::TightlyCropped, FindingCode::DocumentCutOff]
             );
-            let f = Framing {
-                document: Some(&weak),
-                cut: [false; 4],
-                frame,
-                surround_luma: None,
-                surround_chroma: None,
-            };
-            let cut = check(&f, &Policy::for_class(class))
+            let cut = findings(&weak, frame, [false; 4], class)
                 .into_iter()
                 .find(|f| f.code == FindingCode::DocumentCutOff)
                 .unwrap();
@@ -328,14 +331,12 @@ mod tests {
             bottom: 200.0 / 1200.0,
         };
         doc.coverage = 1000.0 / 1200.0;
-        let f = Framing {
-            document: Some(&doc),
-            cut: [true, true, true, false],
+        let found = findings(
+            &doc,
             frame,
-            surround_luma: None,
-            surround_chroma: None,
-        };
-        let found = check(&f, &Policy::for_class(DocumentClass::IdCard));
+            [true, true, true, false],
+            DocumentClass::IdCard,
+        );
         let codes: Vec<FindingCode> = found.iter().map(|f| f.code).collect();
         assert_eq!(
             codes,

@@ -340,9 +340,8 @@ fn mark_duplicates(images: &mut [PackagedImage]) {
         });
         if let Some(earlier) = twin {
             let message = format!(
-                "this photo is the same as the {} ({}); each image of a job must be its own capture",
-                images[earlier].role.as_str().replace('_', " "),
-                images[earlier].report.path
+                "this photo is the same as the {}; each image of a job must be its own capture",
+                described(&images[earlier])
             );
             flag(
                 &mut images[later].report,
@@ -356,15 +355,24 @@ fn mark_duplicates(images: &mut [PackagedImage]) {
         });
         if let Some((earlier, bits)) = reused {
             let message = format!(
-                "this photo is the {} ({}) again, re-encoded or resized ({bits} of 64 bits of their perceptual hashes differ, at most {REUSED_BITS} for the same photo); each image of a job must be its own capture",
-                images[earlier].role.as_str().replace('_', " "),
-                images[earlier].report.path
+                "this photo is the {} again, re-encoded or resized ({bits} of 64 bits of their perceptual hashes differ, at most {REUSED_BITS} for the same photo); each image of a job must be its own capture",
+                described(&images[earlier])
             );
             flag(&mut images[later].report, FindingCode::ImageReused, message);
         }
     }
 }
 
+/// An image as a message names it: its role and path, e.g. `id front (front.jpg)`.
+fn described(image: &PackagedImage) -> String {
+    format!(
+        "{} ({})",
+        image.role.as_str().replace('_', " "),
+        image.report.path
+    )
+}
+
+/// A reject finding on `report`, unless it could not be evaluated at all.
 fn flag(report: &mut Report, code: FindingCode, message: String) {
     if report.verdict != Verdict::Error {
         report
@@ -397,13 +405,14 @@ fn reused(a: &PackagedImage, b: &PackagedImage) -> Option<u32> {
         return None;
     }
     let (ma, mb) = (a.report.metrics.as_ref()?, b.report.metrics.as_ref()?);
-    let (fa, da) = ma.phash.as_ref()?.bits();
-    let (fb, db) = mb.phash.as_ref()?.bits();
-    let bits = crate::analysis::hash_distance(fa?, fb?);
+    let (ha, hb) = (ma.phash?, mb.phash?);
+    let bits = crate::analysis::hash_distance(ha.frame, hb.frame);
     if bits > REUSED_BITS {
         return None;
     }
-    if let (Some(oa), Some(ob), Some(da), Some(db)) = (&ma.document, &mb.document, da, db) {
+    if let (Some(oa), Some(ob), Some(da), Some(db)) =
+        (&ma.document, &mb.document, ha.document, hb.document)
+    {
         let (p, q) = (oa.margins, ob.margins);
         let same_place = [
             (p.left, q.left),

@@ -184,26 +184,33 @@ fn the_same_inputs_give_a_byte_identical_zip_and_validate_zip_accepts_it() {
     assert_eq!(info.id_info.id_type.as_deref(), Some("NATIONAL_ID"));
 }
 
+/// The bytes of the request's image of `role`.
+fn data_of(req: &PackageRequest, role: Role) -> Vec<u8> {
+    req.images
+        .iter()
+        .find(|i| i.role == role)
+        .unwrap()
+        .data
+        .clone()
+}
+
+/// The roles whose report in `p` has `code`.
+fn flagged(p: &kyc_preflight::Package, code: FindingCode) -> Vec<Role> {
+    p.images
+        .iter()
+        .filter(|i| i.report.has(code))
+        .map(|i| i.role)
+        .collect()
+}
+
 #[test]
 fn the_same_photo_twice_is_a_duplicate_and_no_zip_is_made() {
     let mut req = request(false, false);
-    let front = req
-        .images
-        .iter()
-        .find(|i| i.role == Role::IdFront)
-        .unwrap()
-        .data
-        .clone();
+    let front = data_of(&req, Role::IdFront);
     for i in req.images.iter_mut().filter(|i| i.role == Role::IdBack) {
         i.data = front.clone();
     }
-    let selfie = req
-        .images
-        .iter()
-        .find(|i| i.role == Role::Selfie)
-        .unwrap()
-        .data
-        .clone();
+    let selfie = data_of(&req, Role::Selfie);
     req.images.push(PackageInput {
         role: Role::Liveness,
         path: "selfie-again.jpg".into(),
@@ -212,13 +219,10 @@ fn the_same_photo_twice_is_a_duplicate_and_no_zip_is_made() {
     let p = package(&req, &template()).unwrap();
     assert_eq!(p.verdict, Verdict::Reject);
     assert!(p.zip.is_none(), "no zip when an image is rejected");
-    let flagged: Vec<Role> = p
-        .images
-        .iter()
-        .filter(|i| i.report.has(FindingCode::DuplicateImage))
-        .map(|i| i.role)
-        .collect();
-    assert_eq!(flagged, [Role::IdBack, Role::Liveness]);
+    assert_eq!(
+        flagged(&p, FindingCode::DuplicateImage),
+        [Role::IdBack, Role::Liveness]
+    );
 }
 
 /// `jpeg` decoded, turned upright by its EXIF orientation, resized to `percent` and encoded
@@ -242,20 +246,8 @@ fn resaved(jpeg: &[u8], percent: u32, quality: u8) -> Vec<u8> {
 #[test]
 fn the_front_saved_again_as_the_back_is_caught_by_its_perceptual_hash() {
     let mut req = request(false, false);
-    let front = req
-        .images
-        .iter()
-        .find(|i| i.role == Role::IdFront)
-        .unwrap()
-        .data
-        .clone();
-    let reused = |p: &kyc_preflight::Package| -> Vec<Role> {
-        p.images
-            .iter()
-            .filter(|i| i.report.has(FindingCode::ImageReused))
-            .map(|i| i.role)
-            .collect()
-    };
+    let front = data_of(&req, Role::IdFront);
+    let reused = |p: &kyc_preflight::Package| flagged(p, FindingCode::ImageReused);
     // The fixture's own front and back (two renders) and its selfie and liveness frames
     // (alike by design) are not reuse.
     let p = package(&req, &template()).unwrap();
