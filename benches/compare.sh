@@ -121,19 +121,25 @@ set_commands() {
   for d in 8 4 2; do
     if [ $(((long + d - 1) / d)) -ge 1024 ]; then scale=$d; break; fi
   done
-  NAMES=(preflight-check preflight-fix)
+  # `fix` twice: re-encoding (`--reencode`, what the djpeg | cjpeg floor does) and the
+  # default lossless turn (the inputs' sides are whole MCUs, so the turn is perfect),
+  # against jpegtran.
+  NAMES=(preflight-check preflight-fix preflight-lossless)
   CMDS=("$(q "$BIN") check $in --jobs 1"
-        "$(q "$BIN") fix $in -o $out-preflight.jpg --jobs 1")
+        "$(q "$BIN") fix $in -o $out-preflight.jpg --reencode --jobs 1"
+        "$(q "$BIN") fix $in -o $out-lossless.jpg --jobs 1")
   if [ -n "$TBIN" ]; then
-    NAMES+=(turbo-check turbo-fix)
+    NAMES+=(turbo-check turbo-fix turbo-lossless)
     CMDS+=("$(q "$TBIN") check $in --jobs 1"
-           "$(q "$TBIN") fix $in -o $out-turbo.jpg --jobs 1")
+           "$(q "$TBIN") fix $in -o $out-turbo.jpg --reencode --jobs 1"
+           "$(q "$TBIN") fix $in -o $out-turbo-lossless.jpg --jobs 1")
   fi
-  NAMES+=(python-check python-fix floor djpeg-scaled)
+  NAMES+=(python-check python-fix floor djpeg-scaled jpegtran)
   CMDS+=("$(q "$PY") $REF check $in"
          "$(q "$PY") $REF fix $in $out-python.jpg"
          "djpeg $in | cjpeg -quality 90 > $out-floor.jpg"
-         "djpeg -scale 1/$scale $in > /dev/null")
+         "djpeg -scale 1/$scale $in > /dev/null"
+         "jpegtran -rotate 90 -perfect -copy icc $in > $out-jpegtran.jpg")
   if command -v vips >/dev/null 2>&1; then
     NAMES+=(vips-fix)
     CMDS+=("vips autorot $in $out-vips.jpg[Q=90,strip]")
@@ -250,7 +256,7 @@ for b in default turbo; do
   if [ $b = default ]; then bin=$BIN; else bin=$TBIN; fi
   [ -n "$bin" ] || continue
   for f in "$WORK"/mixed/*.jpg; do
-    "$bin" fix "$f" -o "$WORK/mixed-out.jpg" --json 2>/dev/null | head -n 1 \
+    "$bin" fix "$f" -o "$WORK/mixed-out.jpg" --reencode --json 2>/dev/null | head -n 1 \
       > "$WORK/mixed-$b-$(basename "$f" .jpg).json" || true
   done
 done
@@ -264,9 +270,9 @@ if [ -x /usr/bin/time ]; then
     awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/rss-$name.txt" \
       > "$WORK/rss-$name.kb"
   }
-  rss preflight-fix "$BIN" fix "$WORK/48mp.jpg" -o "$WORK/48mp-preflight.jpg" --jobs 1
+  rss preflight-fix "$BIN" fix "$WORK/48mp.jpg" -o "$WORK/48mp-preflight.jpg" --reencode --jobs 1
   if [ -n "$TBIN" ]; then
-    rss turbo-fix "$TBIN" fix "$WORK/48mp.jpg" -o "$WORK/48mp-turbo.jpg" --jobs 1
+    rss turbo-fix "$TBIN" fix "$WORK/48mp.jpg" -o "$WORK/48mp-turbo.jpg" --reencode --jobs 1
     rss turbo-check "$TBIN" check "$WORK/48mp.jpg" --jobs 1
   fi
   rss python-fix "$PY" benches/reference.py fix "$WORK/48mp.jpg" "$WORK/48mp-python.jpg"

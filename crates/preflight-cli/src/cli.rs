@@ -208,6 +208,10 @@ pub struct FixArgs {
     /// Print the JSON report (and a summary) on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Re-encode a JPEG whose only fault is its orientation, instead of turning it upright
+    /// losslessly in the DCT domain (faster, at the cost of one generation of JPEG loss).
+    #[arg(long)]
+    pub reencode: bool,
     /// Accepted for symmetry with `check`; one image uses one core.
     #[arg(long, short = 'j', value_name = "N", hide = true)]
     pub jobs: Option<usize>,

@@ -11,7 +11,7 @@ use cli::{Cli, Command};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    #[cfg(all(feature = "turbo", target_os = "linux", target_env = "gnu"))]
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("PREFLIGHT_NO_HUGEPAGES").is_none() {
         hugepage_heap();
     }
@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The turbo build's heap: one malloc arena whose memory the kernel backs with transparent
+/// The binary's heap (both builds): one malloc arena whose memory the kernel backs with transparent
 /// huge pages (`MADV_HUGEPAGE`; the machines we measured run THP in `madvise` mode).
 ///
 /// A one-shot `check` touches about 14 MB (the file, the planes, the outline's work
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 /// Best effort: a refused `mallopt` or `madvise` only leaves the default behaviour.
 /// `PREFLIGHT_NO_HUGEPAGES=1` turns it off (for comparisons). The library never does this:
 /// a process's allocator is its owner's choice.
-#[cfg(all(feature = "turbo", target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn hugepage_heap() {
     const MB: usize = 1 << 20;
     // SAFETY: mallopt only changes glibc's allocation policy; the block is ours from malloc

@@ -59,6 +59,9 @@ pub fn human(report: &Report) -> String {
                     out.encodes.full,
                     out.encodes.sample
                 ),
+                None if out.lossless =>
+                    "turned upright in the DCT domain, every coefficient kept, metadata removed"
+                        .into(),
                 None if out.metadata_stripped => "original pixels, metadata removed".into(),
                 None => "original file kept as it is".into(),
             }

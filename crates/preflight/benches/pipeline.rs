@@ -5,7 +5,8 @@
 //! `taskset -c 0 cargo bench --bench pipeline`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kyc_preflight::internal::encode::{self, Chroma, EncodeScratch, Source};
+use kyc_preflight::internal::encode::{self, Chroma, EncodeScratch, Frame};
+use kyc_preflight::internal::planar::{self, PlanarScratch};
 use kyc_preflight::internal::{analysis, decode, probe, Orientation};
 use kyc_preflight::{check, fix, Policy, Scratch};
 use preflight_synth::{render, SynthSpec};
@@ -22,17 +23,8 @@ fn capture(width: u32, height: u32) -> Vec<u8> {
 fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
     let policy = Policy::default();
     let p = probe(jpeg, &policy.limits).unwrap();
-    let mut pixels = Vec::new();
-    let decoded = decode::decode(jpeg, &p, &policy.limits, &mut pixels).unwrap();
     let o = Orientation::from_exif(p.effective_orientation());
-    let src = Source {
-        pixels: &pixels,
-        width: decoded.width,
-        height: decoded.height,
-        layout: decoded.layout,
-        orientation: o,
-    };
-
+    let (uw, uh) = p.upright_size();
     let mut g = c.benchmark_group(name);
     g.sample_size(samples);
     g.warm_up_time(Duration::from_secs(1));
@@ -41,18 +33,23 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
     g.bench_function("probe", |b| {
         b.iter(|| probe(black_box(jpeg), &policy.limits).unwrap())
     });
-    let mut buf = Vec::new();
-    g.bench_function("decode (reused buffer)", |b| {
-        b.iter(|| decode::decode(black_box(jpeg), &p, &policy.limits, &mut buf).unwrap())
-    });
-    let mut resizer = fast_image_resize::Resizer::new();
-    g.bench_function("analysis plane + scores", |b| {
+    // What `check` decodes: planes, DCT-scaled towards the analysis plane's size. `check
+    // (whole)` minus this is what the checks add on top of decoding. And what `fix`
+    // decodes: the planes at full size.
+    let (mut px, mut ps) = (Vec::new(), PlanarScratch::default());
+    let scale = planar::check_scale(p.width, p.height);
+    g.bench_function("decode to planes, DCT-scaled (check's decode)", |b| {
         b.iter(|| {
-            let a = analysis::build(&pixels, &decoded, o, &mut resizer).unwrap();
-            (analysis::laplacian_variance(&a), analysis::brightness(&a))
+            planar::decode(black_box(jpeg), &p, &policy.limits, scale, &mut px, &mut ps).unwrap()
         })
     });
-    let plane = analysis::build(&pixels, &decoded, o, &mut resizer).unwrap();
+    let scaled = planar::decode(jpeg, &p, &policy.limits, scale, &mut px, &mut ps).unwrap();
+    let mut resizer = fast_image_resize::Resizer::new();
+    let full = (p.width, p.height);
+    g.bench_function("analysis plane from the scaled planes", |b| {
+        b.iter(|| planar::analysis_plane(&scaled, full, o, &ps, &mut resizer).unwrap())
+    });
+    let plane = planar::analysis_plane(&scaled, full, o, &ps, &mut resizer).unwrap();
     g.bench_function("document outline (find)", |b| {
         b.iter(|| {
             kyc_preflight::internal::find(
@@ -84,46 +81,62 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
     g.bench_function("perceptual hashes (frame + document)", |b| {
         b.iter(|| kyc_preflight::internal::perceptual_hashes(black_box(&plane), outline.as_ref()))
     });
-    let (uw, uh) = p.upright_size();
     g.bench_function("all scores of measure (but find)", |b| {
         b.iter(|| {
             kyc_preflight::internal::scores(black_box(&plane), outline.as_ref(), (uw, uh), &policy)
         })
     });
-    let mut out = Vec::new();
-    g.bench_function("encode q90 4:2:0, rotated by the view", |b| {
-        b.iter(|| encode::encode(src, 90, Chroma::Cs420, None, &mut out).unwrap())
+    g.bench_function("decode to planes, full size (fix's decode)", |b| {
+        b.iter(|| planar::decode(black_box(jpeg), &p, &policy.limits, 1, &mut px, &mut ps).unwrap())
     });
-    let upright = Source {
-        orientation: Orientation::UPRIGHT,
-        ..src
-    };
-    g.bench_function("encode q90 4:2:0, no rotation", |b| {
-        b.iter(|| encode::encode(upright, 90, Chroma::Cs420, None, &mut out).unwrap())
+    let decoded = planar::decode(jpeg, &p, &policy.limits, 1, &mut px, &mut ps).unwrap();
+    g.bench_function("turn the planes upright", |b| {
+        // Each turn starts from the stored planes: decode once per sample, then time only
+        // the rotation (iter_batched keeps the decode out of the measurement).
+        b.iter_batched_ref(
+            || {
+                let mut s = PlanarScratch::default();
+                let d =
+                    planar::decode(jpeg, &p, &policy.limits, 1, &mut Vec::new(), &mut s).unwrap();
+                (d, s)
+            },
+            |(d, s)| planar::rotate(d, o, s),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    let size = planar::rotate(&decoded, o, &mut ps);
+    let frame = planar::frame(&decoded, size, &ps);
+    let mut out = Vec::new();
+    g.bench_function("encode q90 4:2:0 from the upright planes", |b| {
+        b.iter(|| {
+            frame
+                .encode_rows(None, 90, Chroma::Cs420, None, &mut out)
+                .unwrap()
+        })
     });
     let mut es = EncodeScratch::default();
     let window = policy.byte_window();
     g.bench_function("size search (fit)", |b| {
         b.iter(|| {
             let deadline = Instant::now() + Duration::from_secs(60);
-            encode::fit(src, None, &policy.encode, window, 1500, deadline, &mut es)
-                .unwrap()
-                .unwrap()
+            encode::fit_frame(
+                &frame,
+                None,
+                &policy.encode,
+                window,
+                1500,
+                deadline,
+                &mut es,
+            )
+            .unwrap()
+            .unwrap()
         })
     });
-    // What `check` decodes in the turbo build: planes, DCT-scaled towards the analysis
-    // plane's size. `check (whole)` minus this is what the checks add on top of decoding.
-    #[cfg(feature = "turbo")]
-    {
-        use kyc_preflight::internal::turbo;
-        let (mut px, mut ts) = (Vec::new(), turbo::TurboScratch::default());
-        let scale = turbo::check_scale(p.width, p.height);
-        g.bench_function("turbo: DCT-scaled decode to planes (check's decode)", |b| {
-            b.iter(|| {
-                turbo::decode(black_box(jpeg), &p, &policy.limits, scale, &mut px, &mut ts).unwrap()
-            })
-        });
-    }
+    let mut buf = Vec::new();
+    g.bench_function(
+        "decode interleaved, zune-jpeg (the fallback decoder)",
+        |b| b.iter(|| decode::decode(black_box(jpeg), &p, &policy.limits, &mut buf).unwrap()),
+    );
     let mut scratch = Scratch::new();
     g.bench_function("check (whole)", |b| {
         b.iter(|| check(black_box(jpeg), "x", &policy, &mut scratch))

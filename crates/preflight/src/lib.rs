@@ -27,13 +27,12 @@ mod encode;
 mod error;
 mod orient;
 mod pipeline;
+mod planar;
 mod policy;
 mod probe;
 mod protocol;
 mod report;
 mod sources;
-#[cfg(feature = "turbo")]
-mod turbo;
 mod upload;
 
 #[cfg(test)]
@@ -87,14 +86,15 @@ pub mod internal {
     }
     /// The encoder and its size search.
     pub mod encode {
-        pub use crate::encode::{encode, fit, Chroma, EncodeScratch, Source};
+        pub use crate::encode::{fit_frame, Chroma, EncodeScratch, Frame};
     }
-    /// The libjpeg-turbo codec.
-    #[cfg(feature = "turbo")]
-    pub mod turbo {
-        pub use crate::turbo::{check_scale, decode, TurboScratch};
+    /// The planar codec (libjpeg-turbo-rs, or C libjpeg-turbo with `turbo`).
+    pub mod planar {
+        pub use crate::planar::{
+            analysis_plane, check_scale, decode, frame, rotate, Decoded, PlanarScratch,
+        };
     }
-    /// Whether this build decodes with libjpeg-turbo (its DCT-scaled analysis plane reads
-    /// sharper than the pure-Rust decoder's resized one; docs/accuracy.md).
+    /// Whether this build links C libjpeg-turbo (`--features turbo`) rather than
+    /// libjpeg-turbo-rs. Both decode to the same planes, so reports do not depend on it.
     pub const TURBO: bool = cfg!(feature = "turbo");
 }

@@ -182,6 +182,11 @@ pub struct EncodeOptions {
     /// The size search aims this fraction inside the window's edges, so one full encode
     /// usually lands. Default 0.04.
     pub target_margin: f32,
+    /// Turn a baseline JPEG whose only fault is its orientation (and metadata) upright in
+    /// the DCT domain, keeping every coefficient, instead of re-encoding it. Default true.
+    /// Slower than a re-encode at quality 90 (the whole entropy-coded stream is decoded and
+    /// written again: docs/performance.md), and loses nothing.
+    pub lossless_turn: bool,
 }
 
 impl Default for EncodeOptions {
@@ -192,6 +197,7 @@ impl Default for EncodeOptions {
             quality: 90,
             min_quality: 80,
             target_margin: 0.04,
+            lossless_turn: true,
         }
     }
 }

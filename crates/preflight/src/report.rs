@@ -341,6 +341,9 @@ pub struct OutputInfo {
     /// True when the pixels were re-encoded; false when the input's entropy-coded data was
     /// kept (possibly with its metadata removed).
     pub reencoded: bool,
+    /// True when the input was turned upright in the DCT domain: not re-encoded, every
+    /// coefficient kept, so the output decodes to the input's pixels turned upright.
+    pub lossless: bool,
     /// True when metadata segments were removed without re-encoding.
     pub metadata_stripped: bool,
     /// Chroma subsampling of a re-encoded output: `4:2:0` or `4:4:4`.

@@ -9,6 +9,7 @@ use kyc_preflight::{fix, Error, ErrorKind, Report, Scratch, Summary, Verdict};
 pub fn run(args: FixArgs) -> u8 {
     let mut policy = args.class.policy();
     args.limits.apply(&mut policy);
+    policy.encode.lossless_turn = !args.reencode;
     let path = args.input.display().to_string();
     let finish = |report: &Report| {
         eprintln!("{}", human(report));

@@ -83,11 +83,11 @@ fn real_photos_good_frames_are_rarely_rejected_and_glare_follows_the_document() 
         return;
     };
     assert!(s.good >= 140, "{} good frames", s.good);
-    // Measured: 2 of 149 (1.3 %; 6 before a cut-off claim needed sides that are edges
-    // along 70 % of their length, 7 before glare stopped at the outline, 8 before the
-    // two-cue blur rule, 14 before the half-size plane's lines); the baseline rejected 61.
-    // The libjpeg-turbo build, whose planes differ from the pure-Rust decoder's by
-    // rounding: 3 of 149 (8 before the cut-off bar).
+    // Measured: 3 of 149 (2.0 %) since `check` decodes DCT-scaled in both builds (2 of 149
+    // from the full-size decode the default build used before; 6 before a cut-off claim
+    // needed sides that are edges along 70 % of their length, 7 before glare stopped at
+    // the outline, 8 before the two-cue blur rule, 14 before the half-size plane's
+    // lines); the baseline rejected 61.
     let percent = 3;
     assert!(
         s.good_rejected * 100 <= percent * s.good,
@@ -110,20 +110,15 @@ fn real_photos_good_frames_are_rarely_rejected_and_glare_follows_the_document() 
     // page around the card, the sheet of paper under a white card.
     let cut = check(&s, "document_cut_off");
     assert!(cut.good_rejected <= 2 && cut.counts.fp <= 6, "{cut:?}");
-    // Real camera blur (measured: 20 of 23 found; 9 of 23 with the blur effect alone at
-    // 0.40). The 3 false ones are three frames of one clip labelled sharp (rus
-    // internal passport, blur effect 0.62, frame detail 272), rejected before too.
-    // The libjpeg-turbo build's `check` plane comes from a half-scale DCT decode: 18 of
-    // 23 (7 of 23 when that decode stopped below the plane's size, docs/accuracy.md), 19
-    // of 23 with the cut-off bar.
+    // Real camera blur (measured: 19 of 23 found on the plane of the DCT-scaled decode
+    // both builds make; 20 of 23 from the full-size decode the default build used
+    // before; 9 of 23 with the blur effect alone at 0.40). The 3 false ones are three
+    // frames of one clip labelled sharp (rus internal passport, blur effect 0.62, frame
+    // detail 272). A decode that stopped below the plane's size found 7 of 23
+    // (docs/accuracy.md).
     let blur = check(&s, "blurry");
-    let (num, den) = if kyc_preflight::internal::TURBO {
-        (3, 4)
-    } else {
-        (4, 5)
-    };
     assert!(
-        blur.counts.tp * den >= (blur.counts.tp + blur.counts.fn_) * num,
+        blur.counts.tp * 5 >= (blur.counts.tp + blur.counts.fn_) * 4,
         "{blur:?}"
     );
     assert!(blur.counts.fp <= 3 && blur.good_rejected == 0, "{blur:?}");

@@ -90,7 +90,7 @@ pub fn build(
     let (luma, cb, cr) = match decoded.layout {
         Layout::Ycbcr => split_upright(small, (pw, ph), orientation, |p| (p[0], p[1], p[2])),
         Layout::Rgb => split_upright(small, (pw, ph), orientation, |p| {
-            jpeg_encoder::rgb_to_ycbcr(p[0], p[1], p[2])
+            rgb_to_ycbcr(p[0], p[1], p[2])
         }),
     };
     let (uw, _) = orientation.upright_size(sw, sh);
@@ -216,3 +216,14 @@ fn sum_by(v: &[u8], f: impl Fn(u8) -> u8) -> u64 {
 
 #[cfg(test)]
 mod tests;
+
+/// JFIF's RGB → YCbCr (ITU-R BT.601, full range) in 16-bit fixed point, rounded as
+/// libjpeg rounds it.
+pub(crate) fn rgb_to_ycbcr(r: u8, g: u8, b: u8) -> (u8, u8, u8) {
+    let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+    let y = 19595 * r + 38470 * g + 7471 * b;
+    let cb = -11059 * r - 21709 * g + 32768 * b + (128 << 16);
+    let cr = 32768 * r - 27439 * g - 5329 * b + (128 << 16);
+    let px = |v: i32| ((v + 0x7FFF) >> 16).clamp(0, 255) as u8;
+    (px(y), px(cb), px(cr))
+}

@@ -1,28 +1,20 @@
 //! Stage 6: the output JPEG (the codec seam, encode side), and the size search.
 //!
-//! The encoder reads the decoded pixels *through* the orientation (a row walk per upright
-//! row), so no rotated copy of the image is ever made. The size search predicts the quality
+//! The codec's planes (`crate::planar`), turned upright, are what is encoded. The size search predicts the quality
 //! from a band sample of the image (up to 16 MCU-aligned bands, 8–13 % of the rows; each sample
 //! encode costs about that fraction of a full encode), then verifies with one full encode and corrects by
 //! the measured full/sample ratio when it misses. Metadata stripping without re-encoding
 //! lives here too.
 
-use crate::decode::Layout;
 use crate::error::{Error, ErrorKind, Result};
-use crate::orient::Orientation;
 use crate::policy::EncodeOptions;
 use crate::probe::Probe;
 use crate::report::EncodeCount;
-use fast_image_resize as fir;
-use jpeg_encoder::{Encoder, ImageBuffer, JpegColorType, SamplingFactor};
-use std::cell::RefCell;
 use std::time::Instant;
 
 mod search;
-mod view;
 
 pub use search::*;
-use view::*;
 
 /// Chroma subsampling of an encode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,32 +35,9 @@ impl Chroma {
     }
 }
 
-/// Decoded pixels in stored orientation, and how to turn them upright.
-#[derive(Debug, Clone, Copy)]
-pub struct Source<'a> {
-    /// Interleaved 3-byte pixels, `width * height * 3` bytes.
-    pub pixels: &'a [u8],
-    /// Stored width.
-    pub width: u32,
-    /// Stored height.
-    pub height: u32,
-    /// Byte layout of `pixels`.
-    pub layout: Layout,
-    /// The orientation to bake in.
-    pub orientation: Orientation,
-}
-
-impl Source<'_> {
-    /// Upright size.
-    pub fn upright_size(&self) -> (u32, u32) {
-        self.orientation.upright_size(self.width, self.height)
-    }
-}
-
 /// Something the size search can encode: the upright image at any quality and chroma, or
-/// only some of its upright rows (the band sample). The pure-Rust [`Source`] (stored
-/// pixels read through the orientation) and the libjpeg-turbo planes (`crate::turbo`,
-/// feature `turbo`) both implement it, so [`fit_frame`] is one search for both codecs.
+/// only some of its upright rows (the band sample). The codec's upright planes
+/// (`crate::planar::Planes`) implement it, on either backend.
 pub trait Frame {
     /// Upright size.
     fn upright_size(&self) -> (u32, u32);
@@ -87,59 +56,6 @@ pub trait Frame {
     fn header_bytes(&self, chroma: Chroma, icc: Option<&[u8]>, buf: &mut Vec<u8>) -> Result<f64>;
     /// This frame scaled by `s` (< 1), its pixels kept in `buf`.
     fn shrunk<'b>(&'b self, s: f64, buf: &'b mut Vec<u8>) -> Result<Box<dyn Frame + 'b>>;
-}
-
-impl Frame for Source<'_> {
-    fn upright_size(&self) -> (u32, u32) {
-        Source::upright_size(self)
-    }
-
-    fn encode_rows(
-        &self,
-        rows: Option<&[u32]>,
-        quality: u8,
-        chroma: Chroma,
-        icc: Option<&[u8]>,
-        out: &mut Vec<u8>,
-    ) -> Result<()> {
-        encode_view(*self, rows, quality, chroma, icc, out)
-    }
-
-    fn header_bytes(&self, chroma: Chroma, icc: Option<&[u8]>, buf: &mut Vec<u8>) -> Result<f64> {
-        let flat = [128u8; 8 * 8 * 3];
-        let tiny = Source {
-            pixels: &flat,
-            width: 8,
-            height: 8,
-            layout: Layout::Ycbcr,
-            orientation: Orientation::UPRIGHT,
-        };
-        encode_view(tiny, None, 90, chroma, icc, buf)?;
-        Ok(buf.len() as f64)
-    }
-
-    fn shrunk<'b>(&'b self, s: f64, buf: &'b mut Vec<u8>) -> Result<Box<dyn Frame + 'b>> {
-        let nw = ((f64::from(self.width) * s).round() as u32).max(1);
-        let nh = ((f64::from(self.height) * s).round() as u32).max(1);
-        resize_into(self, nw, nh, buf)?;
-        Ok(Box::new(Source {
-            pixels: buf.as_slice(),
-            width: nw,
-            height: nh,
-            ..*self
-        }))
-    }
-}
-
-/// Encode `src` upright at `quality` into `out` (one full encode).
-pub fn encode(
-    src: Source<'_>,
-    quality: u8,
-    chroma: Chroma,
-    icc: Option<&[u8]>,
-    out: &mut Vec<u8>,
-) -> Result<()> {
-    encode_view(src, None, quality, chroma, icc, out)
 }
 
 /// The upright rows of the band sample for an image `uh` rows high: up to 16 bands of 16
@@ -162,13 +78,18 @@ pub fn sample_rows(uh: u32) -> Vec<u32> {
 
 /// The input's bytes with every private metadata segment (Exif, XMP, comments, other APPn)
 /// and any trailing data removed; JFIF, ICC and Adobe segments and all pixel data kept
-/// byte for byte.
+/// byte for byte. Stray bytes between a removed segment and the next marker (which decoders
+/// skip as extraneous data) go with it: left behind right after SOI they would make the
+/// output start `FF D8 00`, which is no JPEG signature (found by the `turn` fuzz target).
 pub fn strip_metadata(data: &[u8], probe: &Probe) -> Vec<u8> {
     let mut out = Vec::with_capacity(probe.image_end);
     let mut pos = 0;
     for seg in probe.segments.iter().filter(|s| s.is_private()) {
         out.extend_from_slice(&data[pos..seg.start]);
         pos = seg.end;
+        while pos < probe.image_end && data[pos] != 0xFF {
+            pos += 1;
+        }
     }
     out.extend_from_slice(&data[pos..probe.image_end]);
     out

@@ -230,19 +230,6 @@ pub(super) enum Attempt {
 ///
 /// Never upscales; downscales only when the quality floor is still too large, and never
 /// below `min_long_side`. `Ok(Err(..))` when no faithful JPEG lands in the window.
-pub fn fit(
-    src: Source<'_>,
-    icc: Option<&[u8]>,
-    opts: &EncodeOptions,
-    window: (u64, u64),
-    min_long_side: u32,
-    deadline: Instant,
-    scratch: &mut EncodeScratch,
-) -> Result<std::result::Result<Fitted, Unreachable>> {
-    fit_frame(&src, icc, opts, window, min_long_side, deadline, scratch)
-}
-
-/// [`fit`] for any [`Frame`] (the codec seam: the pure-Rust view or libjpeg-turbo planes).
 pub fn fit_frame(
     src: &dyn Frame,
     icc: Option<&[u8]>,
@@ -385,21 +372,4 @@ pub(super) fn search_at_scale(
         ),
         encodes: search.count,
     }))
-}
-
-pub(super) fn resize_into(src: &Source<'_>, nw: u32, nh: u32, dst: &mut Vec<u8>) -> Result<()> {
-    let internal =
-        |e: &dyn std::fmt::Display| Error::new(ErrorKind::InternalError, format!("downscale: {e}"));
-    let from = fir::images::ImageRef::new(src.width, src.height, src.pixels, fir::PixelType::U8x3)
-        .map_err(|e| internal(&e))?;
-    dst.clear();
-    dst.resize(nw as usize * nh as usize * 3, 0);
-    let mut to =
-        fir::images::Image::from_slice_u8(nw, nh, dst.as_mut_slice(), fir::PixelType::U8x3)
-            .map_err(|e| internal(&e))?;
-    let options = fir::ResizeOptions::new()
-        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
-    fir::Resizer::new()
-        .resize(&from, &mut to, &options)
-        .map_err(|e| internal(&e))
 }

@@ -2,7 +2,7 @@
 //! point (no catch_unwind: a panic fails the test). See tests/data/regression/README.md.
 
 use kyc_preflight::internal::{exif_orientation, probe, read_archive};
-use kyc_preflight::{check, fix, Limits, Policy, Scratch, Severity, Verdict};
+use kyc_preflight::{check, fix, DocumentClass, Limits, Policy, Scratch, Severity, Verdict};
 use std::path::Path;
 
 // The fix target's input format, the same file the fuzz target compiles.
@@ -85,4 +85,30 @@ fn archive_regressions() {
     replay("archive", |d| {
         let _ = read_archive(d, &Limits::default());
     });
+}
+
+/// The `turn` target's assertions: `fix` of arbitrary bytes as a selfie (no byte minimum),
+/// and an output, when there is one, that our own probe reads as a complete JPEG with no
+/// metadata. Issue 20's file: a stray byte after the Exif segment stayed behind when the
+/// segment was stripped, so the kept output began `FF D8 00` and did not probe.
+#[test]
+fn turn_regressions() {
+    let mut policy = Policy::for_class(DocumentClass::Selfie);
+    policy.limits.max_pixels = 4_000_000;
+    policy.limits.max_side = 4096;
+    let mut scratch = Scratch::new();
+    let n = replay("turn", |d| {
+        let f = fix(d, "regression", &policy, &mut scratch);
+        assert_ne!(
+            f.report.error.as_ref().map(|e| e.code),
+            Some("internal_error")
+        );
+        if let Some(j) = &f.jpeg {
+            let p = probe(j, &policy.limits).expect("the output probes");
+            assert!(!p.truncated && p.trailing_bytes == 0 && !p.has_private_metadata());
+            let out = f.report.output.as_ref().expect("output described");
+            assert_eq!(out.bytes, j.len() as u64);
+        }
+    });
+    assert!(n >= 1, "issue 20's turn regression is missing");
 }

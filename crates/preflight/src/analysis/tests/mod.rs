@@ -374,3 +374,20 @@ fn glare_is_a_spot_on_the_document_not_what_lies_beyond_its_edge() {
     let f = glare_on(&paper_with(&[(60, 50, 80, 70), (165, 90, 230, 110)]));
     assert!(f > 0.01 && f < 0.03, "{f}");
 }
+
+#[test]
+fn rgb_to_ycbcr_is_jfif_as_libjpeg_rounds_it() {
+    // The conversion the pure-Rust encoder this crate used before writes (every third
+    // level of each channel, and the extremes).
+    for r in (0..=255u8).step_by(3).chain([255]) {
+        for g in (0..=255u8).step_by(3).chain([255]) {
+            for b in (0..=255u8).step_by(3).chain([255]) {
+                assert_eq!(
+                    super::rgb_to_ycbcr(r, g, b),
+                    jpeg_encoder::rgb_to_ycbcr(r, g, b),
+                    "{r} {g} {b}"
+                );
+            }
+        }
+    }
+}

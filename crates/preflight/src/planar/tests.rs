@@ -27,11 +27,11 @@ fn repeated_then_turned(w: u32, h: u32) {
     };
     for tag in 1..=8 {
         let o = Orientation::from_exif(tag);
-        let s = TurboScratch {
+        let s = PlanarScratch {
             y: vec![7; (w * h) as usize],
             cb: cb.clone(),
             cr: cb.clone(),
-            ..TurboScratch::default()
+            ..PlanarScratch::default()
         };
         let plane = analysis_plane(&d, (w * 4, h * 4), o, &s, &mut fir::Resizer::new()).unwrap();
         assert_eq!(

@@ -11,7 +11,7 @@ pub fn analysis_plane(
     d: &Decoded,
     full: (u32, u32),
     orientation: Orientation,
-    s: &TurboScratch,
+    s: &PlanarScratch,
     resizer: &mut fir::Resizer,
 ) -> Result<Analysis> {
     let (pw, ph) = analysis::plane_size(d.width, d.height);
@@ -77,11 +77,11 @@ pub(super) fn resize_plane(
 
 /// Turn the scratch planes upright, in place: each plane is rotated into the spare buffer
 /// and swapped in. Returns the upright size.
-pub fn rotate(d: &Decoded, o: Orientation, s: &mut TurboScratch) -> (u32, u32) {
+pub fn rotate(d: &Decoded, o: Orientation, s: &mut PlanarScratch) -> (u32, u32) {
     let (w, h) = (d.width, d.height);
     if o != Orientation::UPRIGHT {
         let (cw, ch) = chroma_size(w, h, d.sub);
-        let TurboScratch {
+        let PlanarScratch {
             y, cb, cr, spare, ..
         } = s;
         for (plane, pw, ph) in [(y, w, h), (cb, cw, ch), (cr, cw, ch)] {

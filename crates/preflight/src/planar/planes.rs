@@ -4,7 +4,7 @@
 use super::*;
 
 /// Upright planes ready to encode (the scratch's, after [`rotate`]).
-pub fn frame<'a>(d: &Decoded, size: (u32, u32), s: &'a TurboScratch) -> Planes<'a> {
+pub fn frame<'a>(d: &Decoded, size: (u32, u32), s: &'a PlanarScratch) -> Planes<'a> {
     Planes {
         y: &s.y,
         cb: &s.cb,
@@ -81,78 +81,6 @@ pub(super) fn resample_chroma(
     }
 }
 
-impl Planes<'_> {
-    fn compress(
-        handle: &mut Option<Handle>,
-        planes: [&[u8]; 3],
-        (w, h): (u32, u32),
-        chroma: Chroma,
-        quality: u8,
-        icc: Option<&[u8]>,
-        out: &mut Vec<u8>,
-    ) -> Result<()> {
-        if handle.is_none() {
-            *handle = Some(Handle::new(raw::TJINIT_TJINIT_COMPRESS)?);
-        }
-        let hd = handle.as_mut().expect("encoder");
-        // bindgen's enum constants are not the same integer type on every platform.
-        #[allow(clippy::unnecessary_cast)]
-        let subsamp = match chroma {
-            Chroma::Cs420 => raw::TJSAMP_TJSAMP_420,
-            Chroma::Cs444 => raw::TJSAMP_TJSAMP_444,
-        } as i32;
-        let (cw, ch) = chroma_size(w, h, chroma);
-        assert!(planes[0].len() >= (w * h) as usize);
-        assert!(planes[1].len() >= (cw * ch) as usize && planes[2].len() >= (cw * ch) as usize);
-        hd.set(
-            raw::TJPARAM_TJPARAM_QUALITY,
-            i32::from(quality.clamp(1, 100)),
-        )?;
-        hd.set(raw::TJPARAM_TJPARAM_SUBSAMP, subsamp)?;
-        hd.set(raw::TJPARAM_TJPARAM_NOREALLOC, 1)?;
-        let (icc_ptr, icc_len) = match icc {
-            Some(b) => (b.as_ptr().cast_mut(), b.len()),
-            None => (std::ptr::null_mut(), 0),
-        };
-        // SAFETY: libjpeg-turbo copies the profile; NULL/0 removes it.
-        if unsafe { raw::tj3SetICCProfile(hd.0, icc_ptr, icc_len as raw::size_t) } != 0 {
-            return Err(hd.error("ICC profile"));
-        }
-        // SAFETY: pure function.
-        let cap = unsafe { raw::tj3JPEGBufSize(w as libc_int, h as libc_int, subsamp) } as usize
-            + icc_len;
-        out.clear();
-        out.reserve(cap);
-        let mut ptr = out.as_mut_ptr();
-        let mut size = out.capacity() as raw::size_t;
-        let ptrs = [planes[0].as_ptr(), planes[1].as_ptr(), planes[2].as_ptr()];
-        let strides = [w as libc_int, cw as libc_int, cw as libc_int];
-        // SAFETY: planes hold w×h and cw×ch bytes (asserted); with NOREALLOC the output goes
-        // into `out`'s spare capacity of `size` bytes (tj3JPEGBufSize is the worst case).
-        let res = unsafe {
-            raw::tj3CompressFromYUVPlanes8(
-                hd.0,
-                ptrs.as_ptr(),
-                w as libc_int,
-                strides.as_ptr(),
-                h as libc_int,
-                &mut ptr,
-                &mut size,
-            )
-        };
-        if res != 0 {
-            return Err(internal(format!(
-                "JPEG encode: {}",
-                hd.error("libjpeg-turbo")
-            )));
-        }
-        assert!(ptr == out.as_mut_ptr() && size as usize <= out.capacity());
-        // SAFETY: libjpeg-turbo wrote `size` bytes into the buffer.
-        unsafe { out.set_len(size as usize) };
-        Ok(())
-    }
-}
-
 impl Frame for Planes<'_> {
     fn upright_size(&self) -> (u32, u32) {
         (self.width, self.height)
@@ -204,20 +132,20 @@ impl Frame for Planes<'_> {
         };
         let size = (self.width, h);
         if chroma == self.sub {
-            return Self::compress(handle, planes, size, chroma, quality, icc, out);
+            return backend::compress(handle, planes, size, chroma, quality, icc, out);
         }
         convert.clear();
         resample_chroma(planes[1], size, self.sub, chroma, convert);
         let n = convert.len();
         resample_chroma(planes[2], size, self.sub, chroma, convert);
         let (cb, cr) = convert.split_at(n);
-        Self::compress(handle, [planes[0], cb, cr], size, chroma, quality, icc, out)
+        backend::compress(handle, [planes[0], cb, cr], size, chroma, quality, icc, out)
     }
 
     fn header_bytes(&self, chroma: Chroma, icc: Option<&[u8]>, buf: &mut Vec<u8>) -> Result<f64> {
         let flat = [128u8; 64];
         let mut enc = self.encoder.borrow_mut();
-        Self::compress(
+        backend::compress(
             &mut enc.handle,
             [&flat, &flat, &flat],
             (8, 8),

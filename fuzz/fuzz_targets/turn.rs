@@ -1,0 +1,43 @@
+//! `fix` on arbitrary bytes as a selfie (no byte minimum, and too few pixels is only a
+//! warning), the pixel cap lowered to 4 MP, so the paths that keep the input's
+//! coefficients are reached: the input
+//! kept as it is, its metadata stripped, or turned upright in the DCT domain (the lossless
+//! turn, `planar::transform_upright`). No panic escapes (no catch_unwind here); an output is
+//! inside the window, probes complete with no metadata but the ICC profile, and is as large
+//! as the report says; a lossless one has the upright size.
+#![no_main]
+use kyc_preflight::{fix, DocumentClass, Policy, Scratch, Verdict};
+use libfuzzer_sys::fuzz_target;
+use std::cell::RefCell;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut policy = Policy::for_class(DocumentClass::Selfie);
+    policy.limits.max_pixels = 4_000_000;
+    policy.limits.max_side = 4096;
+    let fixed = SCRATCH.with(|s| fix(data, "fuzz", &policy, &mut s.borrow_mut()));
+    let r = &fixed.report;
+    let json = serde_json::to_string(r).expect("report serialises");
+    if r.verdict == Verdict::Error {
+        let code = r.error.as_ref().map(|e| e.code);
+        assert!(code.is_some() && code != Some("internal_error"), "{json}");
+    }
+    if let Some(jpeg) = &fixed.jpeg {
+        let (lo, hi) = policy.byte_window();
+        let n = jpeg.len() as u64;
+        assert!(lo <= n && n <= hi, "output {n} outside {lo}..={hi}: {json}");
+        let out = r.output.as_ref().expect("output described");
+        assert_eq!(out.bytes, n, "{json}");
+        let p = kyc_preflight::internal::probe(jpeg, &policy.limits).expect("output probes");
+        assert!(!p.truncated && p.trailing_bytes == 0, "{json}");
+        assert!(!p.has_private_metadata(), "{json}");
+        if out.lossless {
+            assert_eq!((p.width, p.height), (out.width, out.height), "{json}");
+            let image = r.image.as_ref().expect("image described");
+            assert_eq!((image.width, image.height), (out.width, out.height), "{json}");
+        }
+    }
+});
