@@ -192,11 +192,12 @@ fn kept_output(
     } else {
         return None;
     };
+    let (width, height) = orientation.upright_size(probe.width, probe.height);
+    let bytes = reads_back(bytes, (width, height), policy)?;
     let (lo, hi) = policy.byte_window();
     if !(lo..=hi).contains(&(bytes.len() as u64)) {
         return None;
     }
-    let (width, height) = orientation.upright_size(probe.width, probe.height);
     let info = OutputInfo {
         path: None,
         bytes: bytes.len() as u64,
@@ -211,6 +212,24 @@ fn kept_output(
         encodes: Default::default(),
     };
     Some((bytes, info))
+}
+
+/// A kept output as our own probe reads it: a complete JPEG of the upright size, with no
+/// trailing bytes and no metadata but the ICC profile (an APP2 segment that is not an ICC
+/// profile, which a backend's "ICC only" copy may keep, is stripped here). `None` (the
+/// image is then re-encoded) when the probe refuses it: the `turn` fuzz target found inputs
+/// whose stripped bytes no longer read as a JPEG (a stray SOI inside the header) or fall
+/// under the probe's bytes-per-pixel floor.
+fn reads_back(bytes: Vec<u8>, size: (u32, u32), policy: &Policy) -> Option<Vec<u8>> {
+    let p = probe::probe(&bytes, &policy.limits).ok()?;
+    let bytes = if p.has_private_metadata() || p.trailing_bytes > 0 {
+        encode::strip_metadata(&bytes, &p)
+    } else {
+        bytes
+    };
+    let p = probe::probe(&bytes, &policy.limits).ok()?;
+    let clean = !p.truncated && p.trailing_bytes == 0 && !p.has_private_metadata();
+    (clean && (p.width, p.height) == size && p.effective_orientation() == 1).then_some(bytes)
 }
 
 /// Whether a lossless turn can land in the byte window: it writes the same coefficients
