@@ -56,13 +56,6 @@ pub struct PlanarScratch {
     encoder: RefCell<Encoder>,
 }
 
-impl PlanarScratch {
-    /// The Y, Cb and Cr planes the last decode (or rotation) left here.
-    pub fn planes(&self) -> [&[u8]; 3] {
-        [&self.y, &self.cb, &self.cr]
-    }
-}
-
 #[derive(Default)]
 struct Encoder {
     handle: backend::EncoderState,

@@ -33,9 +33,15 @@ pub(super) fn decode_planes(
     s: &mut PlanarScratch,
 ) -> Result<Option<Decoded>> {
     let h = s.decoder.get_or_insert_with(TjHandle::new);
+    let scale = if matches!(scale, 2 | 4 | 8) { scale } else { 1 };
     // The same scan bound as the C backend (a progressive bomb is refused, then decoded
-    // by the fallback under its own limits).
-    if h.set(TjParam::ScanLimit, 64).is_err() || h.decompress_header(data).is_err() {
+    // by the fallback under its own limits). The header read reassembles the ICC profile
+    // only for a full-size decode, the one whose output keeps it (2: every marker, 0: none).
+    let markers = if scale == 1 { 2 } else { 0 };
+    if h.set(TjParam::ScanLimit, 64).is_err()
+        || h.set(TjParam::SaveMarkers, markers).is_err()
+        || h.decompress_header(data).is_err()
+    {
         return Ok(None);
     }
     let (w, hgt) = (h.get(TjParam::Width), h.get(TjParam::Height));
@@ -51,13 +57,17 @@ pub(super) fn decode_planes(
         return Ok(None);
     }
     let grey = subsamp == TJSAMP_GRAY;
-    let scale = if matches!(scale, 2 | 4 | 8) { scale } else { 1 };
     if h.set_scaling_factor(1, scale).is_err() {
         return Err(internal(format!("scaling factor 1/{scale}")));
     }
     let Ok((mut planes, pw, ph, _)) = h.decompress_to_yuv_planes(data) else {
         return Ok(None);
     };
+    // Read by the header (reassembled from its APP2 chunks) when the decode is full size.
+    let icc = h
+        .icc_profile()
+        .filter(|p| !p.is_empty())
+        .map(<[u8]>::to_vec);
     let (sw, sh) = ((w as u32).div_ceil(scale), (hgt as u32).div_ceil(scale));
     let (cw, ch) = chroma_size(sw, sh, sub);
     let (n, nc) = ((sw * sh) as usize, (cw * ch) as usize);
@@ -78,14 +88,6 @@ pub(super) fn decode_planes(
         s.cb = planes.pop().expect("three planes");
     }
     s.y = planes.pop().expect("a luma plane");
-    let icc = if scale == 1 {
-        libjpeg_turbo_rs::Decoder::new(data)
-            .ok()
-            .and_then(|d| d.icc_profile().ok().flatten())
-            .filter(|p| !p.is_empty())
-    } else {
-        None
-    };
     Ok(Some(Decoded {
         width: sw,
         height: sh,

@@ -299,3 +299,38 @@ fn a_turn_that_would_trim_edge_blocks_is_re_encoded_instead() {
     assert!(info.reencoded && !info.lossless, "{info:?}");
     assert_eq!((info.width, info.height), (h, w));
 }
+
+#[test]
+fn the_icc_profile_survives_the_re_encode_and_the_lossless_turn() {
+    // A profile over one APP2 segment's 65,519 bytes, so it travels in two chunks.
+    let icc: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let (w, h) = (2048, 1536);
+    let rgb = photo_rgb(w, h, 24.0, 5);
+    let mut plain = Vec::new();
+    let mut e = jpeg_encoder::Encoder::new(&mut plain, 95);
+    e.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    e.add_icc_profile(&icc).unwrap();
+    e.encode(&rgb, w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    let input = with_exif(&plain, 6);
+    for lossless_turn in [false, true] {
+        let mut policy = Policy::default();
+        policy.encode.lossless_turn = lossless_turn;
+        let fixed = fix(&input, "cap.jpg", &policy, &mut Scratch::new());
+        let out = fixed.jpeg.expect("output");
+        let info = fixed.report.output.as_ref().unwrap();
+        assert_eq!(info.lossless, lossless_turn, "{info:?}");
+        let carried = libjpeg_turbo_rs::Decoder::new(&out)
+            .unwrap()
+            .icc_profile()
+            .unwrap();
+        assert_eq!(
+            carried.as_deref(),
+            Some(&icc[..]),
+            "lossless turn {lossless_turn}"
+        );
+        assert!(!probe(&out, &Limits::default())
+            .unwrap()
+            .has_private_metadata());
+    }
+}
