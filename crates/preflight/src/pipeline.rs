@@ -378,6 +378,7 @@ pub fn scores(
     metrics.overexposed_fraction = Some(round4(analysis::fraction_at_least(plane, &region, 250)));
     let hist = analysis::luma_histogram(plane, &region);
     metrics.ink_luma = Some(analysis::histogram_percentile(&hist, 0.05));
+    metrics.black_luma = Some(analysis::histogram_percentile(&hist, 0.01));
     if let Some(document) = &document {
         let g = analysis::glare(plane, &region, document, &hist, t.glare_luma);
         metrics.glare_fraction = Some(round4(g.fraction));

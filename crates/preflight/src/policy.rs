@@ -237,6 +237,12 @@ pub struct Thresholds {
     pub min_brightness: f64,
     /// `overexposed` when more than this fraction of the document is at luma ≥ 250. Default 0.25.
     pub max_overexposed_fraction: f64,
+    /// No `overexposed` while the document's black level (`black_luma`, its 1st luma
+    /// percentile) is at or below this: black print still black means the exposure held
+    /// the darkest tones, and the white is the paper's (a scan, a render, a white page).
+    /// Default 24 (white specimen scans and renders measure 0..2; the generator's
+    /// overexposed captures, gain 1.9..2.6, 40 and above).
+    pub black_print_luma: u8,
     /// `tightly_cropped` when every margin is below this fraction of the frame. Default 0.02.
     pub tight_margin: f64,
     /// `too_much_background` when the document covers less than this fraction. Default 0.20.
@@ -260,6 +266,7 @@ impl Thresholds {
             glare_luma: 245,
             min_brightness: 40.0,
             max_overexposed_fraction: 0.25,
+            black_print_luma: 24,
             tight_margin: 0.02,
             min_coverage: 0.20,
             white_background_luma: 200.0,

@@ -268,6 +268,11 @@ pub struct Metrics {
     /// when the exposure holds the ink, lifted toward white when the exposure washes it out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ink_luma: Option<u8>,
+    /// The document's black level (1st luma percentile, or the frame's): a scan, a render
+    /// or a well-exposed photo keeps black print near 0; overexposure lifts it (flare and
+    /// gain), so a white page whose black level holds is paper, not `overexposed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub black_luma: Option<u8>,
     /// The document outline, when found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<DocumentMetrics>,

@@ -6,8 +6,15 @@ use super::*;
 /// document's own paper white; clipped (saturated together with its four neighbours, so
 /// strokes of white print two pixels wide do not count); compact (a connected spot of at
 /// least [`GLARE_MIN_SPOT`] of the document and [`GLARE_MIN_THICKNESS`] thick, so specks,
-/// white bands and pale patterns do not count). The largest spot's halo is measured too
-/// (reported, not used: the second renderer draws glare with a hard edge).
+/// white bands and pale patterns do not count); not framed by print: the ring 1..3 plane
+/// pixels beyond its clipped rim is, at its median, at least the paper white. A reflection
+/// lights its surroundings (or, drawn with a hard edge, meets the paper at its own white)
+/// and print may cross part of its ring (a streak between lines of text); a white patch
+/// with print darker than the paper all round is the document's own (a form field, a white
+/// box). Measured: reflections 10..52 levels above the paper at the median (generator and
+/// second renderer), 9 of the 11 white form fields of two rendered data pages 3..35 below
+/// (the other two, under 0.1 % of the page each, stay below the threshold). How much that
+/// ring is lit on average, the halo, is reported for the largest spot.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Glare {
     /// The spots' area as a fraction of the mask.
@@ -111,7 +118,13 @@ pub fn glare(a: &Analysis, m: &Mask, outline: &Mask, hist: &[u32; 256], floor: u
         if carries_on_past_outline(a, m, outline, &spot, &win, level) {
             continue;
         }
-        let ring_luma = ring.mean(a, m, &spot, &win);
+        // Framed by print ([`Glare`]): the ring's median below the paper white.
+        let (ring_luma, ring_median) = ring
+            .luma(a, m, &spot, &win)
+            .map_or((f64::from(paper), paper), |r| (r.mean, u16::from(r.median)));
+        if ring_median < paper {
+            continue;
+        }
         let halo = ((ring_luma - f64::from(paper))
             / (f64::from(level) - f64::from(paper)).max(1.0))
         .clamp(0.0, 1.0);
@@ -265,6 +278,12 @@ fn carries_on_past_outline(
     contact > 0 && beyond * 2 >= contact
 }
 
+/// The luma of the ring around a spot.
+struct RingLuma {
+    mean: f64,
+    median: u8,
+}
+
 /// The breadth-first ring around a spot, with its depth map kept (and cleared) across spots.
 struct Ring {
     depth: Vec<u8>,
@@ -283,9 +302,10 @@ impl Ring {
         }
     }
 
-    /// Mean luma of the plane pixels 3..=5 steps (4-neighbour) from the eroded spot, that
-    /// is 1..3 beyond its clipped rim (step 2), inside the document.
-    fn mean(&mut self, a: &Analysis, m: &Mask, spot: &[usize], win: &Window) -> f64 {
+    /// Mean and median luma of the plane pixels 3..=5 steps (4-neighbour) from the eroded
+    /// spot, that is 1..3 beyond its clipped rim (step 2), inside the document; `None`
+    /// when none of them is inside.
+    fn luma(&mut self, a: &Analysis, m: &Mask, spot: &[usize], win: &Window) -> Option<RingLuma> {
         let (w, bw, bh) = (a.width as usize, win.w, win.h);
         let Ring {
             depth,
@@ -300,6 +320,7 @@ impl Ring {
             touched.push(i);
         }
         let (mut ring_sum, mut ring_n) = (0u64, 0u64);
+        let mut hist = [0u32; 256];
         for d in 2..=5u8 {
             next.clear();
             for &i in frontier.iter() {
@@ -328,8 +349,10 @@ impl Ring {
             for &j in next.iter() {
                 let (x, y) = (j % bw + win.x0, j / bw + win.y0);
                 if d >= 3 && m.contains(x as u32, y as u32) {
-                    ring_sum += u64::from(a.luma[y * w + x]);
+                    let v = a.luma[y * w + x];
+                    ring_sum += u64::from(v);
                     ring_n += 1;
+                    hist[usize::from(v)] += 1;
                 }
             }
             std::mem::swap(frontier, next);
@@ -338,6 +361,9 @@ impl Ring {
             depth[i] = 0;
         }
         touched.clear();
-        ring_sum as f64 / ring_n.max(1) as f64
+        (ring_n > 0).then(|| RingLuma {
+            mean: ring_sum as f64 / ring_n as f64,
+            median: histogram_percentile(&hist, 0.5),
+        })
     }
 }

@@ -22,16 +22,19 @@ pub fn check(m: &Metrics, policy: &Policy) -> Vec<Finding> {
         }
     }
     if let Some(fraction) = m.overexposed_fraction {
-        if fraction > t.max_overexposed_fraction {
+        // A white page whose black print is still black was exposed right: its white is
+        // the paper's.
+        let black_held = m.black_luma.is_some_and(|b| b <= t.black_print_luma);
+        if fraction > t.max_overexposed_fraction && !black_held {
             out.push(
                 Finding::new(
                     FindingCode::Overexposed,
                     Severity::Warn,
                     format!(
-                        "{:.0} % of the document is blown out to white (its darkest print at luma \
-                         {}): reduce the light or exposure",
+                        "{:.0} % of the document is blown out to white and its black print is \
+                         washed out to luma {}: reduce the light or exposure",
                         fraction * 100.0,
-                        m.ink_luma.unwrap_or(0)
+                        m.black_luma.unwrap_or(0)
                     ),
                 )
                 .measured(fraction, t.max_overexposed_fraction),
@@ -128,6 +131,27 @@ mod tests {
         assert!(blurry(0.32, 120.0, "strict") && !blurry(0.32, 120.0, "default"));
         assert!(blurry(0.35, 90.0, "default") && !blurry(0.35, 90.0, "lenient"));
         assert!(blurry(0.42, 280.0, "default") && !blurry(0.42, 280.0, "lenient"));
+    }
+
+    #[test]
+    fn a_white_page_with_black_print_is_not_overexposed() {
+        let over = |fraction: f64, black: u8| {
+            let m = Metrics {
+                overexposed_fraction: Some(fraction),
+                black_luma: Some(black),
+                ..Metrics::default()
+            };
+            let p = Policy::for_class(DocumentClass::Passport);
+            check(&m, &p)
+                .iter()
+                .any(|f| f.code == FindingCode::Overexposed)
+        };
+        // A white scan: most of the page at 255, its print at true black.
+        assert!(!over(0.8, 1));
+        // The same share blown out with the black print lifted to grey: overexposure.
+        assert!(over(0.8, 60));
+        // Black print lifted but little blown out: not overexposed either.
+        assert!(!over(0.1, 60));
     }
 
     #[test]

@@ -376,6 +376,23 @@ fn glare_is_a_spot_on_the_document_not_what_lies_beyond_its_edge() {
 }
 
 #[test]
+fn a_white_field_framed_by_print_is_not_glare() {
+    // A hard-edged white spot on the paper counts (the second renderer draws glare so)...
+    let mut page = paper_with(&[(60, 50, 90, 75)]);
+    assert!(glare_on(&page) > 0.01);
+    // ... but the same white block inside a printed frame (a form field on a rendered
+    // data page, black rules and text around it) is white of the document's own.
+    for y in 46..79 {
+        for x in 56..94 {
+            if !(60..90).contains(&x) || !(50..75).contains(&y) {
+                page.0.luma[y * 240 + x] = 30;
+            }
+        }
+    }
+    assert_eq!(glare_on(&page), 0.0);
+}
+
+#[test]
 fn rgb_to_ycbcr_is_jfif_as_libjpeg_rounds_it() {
     // The conversion the pure-Rust encoder this crate used before writes (every third
     // level of each channel, and the extremes).
