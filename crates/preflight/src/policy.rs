@@ -240,7 +240,7 @@ pub struct Thresholds {
     /// No `overexposed` while the document's black level (`black_luma`, its 1st luma
     /// percentile) is at or below this: black print still black means the exposure held
     /// the darkest tones, and the white is the paper's (a scan, a render, a white page).
-    /// Default 24 (white specimen scans and renders measure 0..2; the generator's
+    /// Default 24 (white specimen scans and renders measure 0..1; the generator's
     /// overexposed captures, gain 1.9..2.6, 40 and above).
     pub black_print_luma: u8,
     /// `tightly_cropped` when every margin is below this fraction of the frame. Default 0.02.

@@ -76,7 +76,7 @@ fn flat_specimen_scans_and_renders_are_neither_glare_nor_overexposed() {
     assert!(flat.len() >= 15, "{} flat specimens", flat.len());
     // Measured: none since a spot framed by print stopped counting as glare (2 rendered
     // data pages' white form fields before) and a page whose black print stays black
-    // stopped counting as overexposed (7 white pages before: black level 0..2, the
+    // stopped counting as overexposed (7 white pages before: black level 0..1, the
     // generator's overexposed captures 41 and above).
     for code in ["glare", "overexposed"] {
         let found: Vec<&str> = flat
