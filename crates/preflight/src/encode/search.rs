@@ -139,10 +139,10 @@ const SIZE_SLOPE: f64 = 0.4;
 /// `lo..=hi`, from the points measured so far (`under` and `over`: the nearest on each side
 /// of the crossing). Log size is nearly linear in the log of the quantisation scale, so the
 /// crossing is interpolated between the two sides, extrapolated from the two nearest points
-/// on one side, or from one point with a typical slope ([`SIZE_SLOPE`]); rounded towards the side the answer
-/// is on (`up`), so the next sample is usually its neighbour, which settles it. Falls back
-/// to bisection when nothing is known, or when the same end of the bracket moved twice in a
-/// row (`stalled`).
+/// on one side, or from one point with a typical slope ([`SIZE_SLOPE`]); rounded towards
+/// the side the answer is on (`up`: the first quality over `level` is sought), so the next
+/// sample is usually its neighbour, which settles it. Falls back to bisection when nothing
+/// is known, or when the same end of the bracket moved twice in a row (`stalled`).
 fn pivot(
     (lo, hi): (u8, u8),
     measured: &[Point],
@@ -169,7 +169,7 @@ fn pivot(
         let next = measured
             .iter()
             .copied()
-            .filter(|p| p.0 != side.0 && (p.1 > level) == (side.1 > level))
+            .filter(|p| p.0 != side.0 && (p.1 >= level) == (side.1 >= level))
             .min_by_key(|p| p.0.abs_diff(side.0));
         through(side, next)
     };
