@@ -11,7 +11,7 @@ use super::*;
 /// lights its surroundings (or, drawn with a hard edge, meets the paper at its own white)
 /// and print may cross part of its ring (a streak between lines of text); a white patch
 /// with print darker than the paper all round is the document's own (a form field, a white
-/// box). Measured: reflections 10..52 levels above the paper at the median (generator and
+/// box). Measured: reflections 10..51 levels above the paper at the median (generator and
 /// second renderer), 9 of the 11 white form fields of two rendered data pages 3..35 below
 /// (the other two, under 0.1 % of the page each, stay below the threshold). How much that
 /// ring is lit on average, the halo, is reported for the largest spot.
