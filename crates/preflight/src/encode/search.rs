@@ -140,15 +140,15 @@ const SIZE_SLOPE: f64 = 0.4;
 /// of the crossing). Log size is nearly linear in the log of the quantisation scale, so the
 /// crossing is interpolated between the two sides, extrapolated from the two nearest points
 /// on one side, or from one point with a typical slope ([`SIZE_SLOPE`]); rounded towards
-/// the side the answer is on (`up`: the first quality over `level` is sought), so the next
-/// sample is usually its neighbour, which settles it. Falls back to bisection when nothing
-/// is known, or when the same end of the bracket moved twice in a row (`stalled`).
+/// the side the answer is on (`seek`), so the next sample is usually its neighbour, which
+/// settles it. Falls back to bisection when nothing is known, or when the same end of the
+/// bracket moved twice in a row (`stalled`).
 fn pivot(
     (lo, hi): (u8, u8),
     measured: &[Point],
     (under, over): (Option<Point>, Option<Point>),
     level: f64,
-    up: bool,
+    seek: Seek,
     stalled: bool,
 ) -> u8 {
     let mid = lo + (hi - lo) / 2;
@@ -187,22 +187,35 @@ fn pivot(
         } else {
             (200.0 - scale) / 2.0
         };
-        let q = if up { q.ceil() } else { q.floor() };
+        let q = match seek {
+            Seek::FirstOver => q.ceil(),
+            Seek::LastUnder => q.floor(),
+        };
         (q.clamp(1.0, 100.0) as u8).clamp(lo, hi)
     })
 }
 
-/// Where the (rising) prediction crosses `level` in `lo..=hi`: the last quality at or
-/// under it (`want_over` false) or the first at or over it (`want_over` true), searched
-/// with interpolated pivots ([`pivot`]) from `known`, points already measured. Ends on the
-/// same answer as bisection when the prediction rises with quality, in fewer samples.
+/// Which side of the crossing [`crossing`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seek {
+    /// The highest quality predicted at or under the level (`None`: even the lowest is over).
+    LastUnder,
+    /// The lowest quality predicted at or over the level (`None`: even the highest is under).
+    FirstOver,
+}
+
+/// Where the (rising) prediction crosses `level` in `lo..=hi`, the side `seek` names,
+/// searched with interpolated pivots ([`pivot`]) from `known`, points already measured.
+/// Ends on the same answer as bisection when the prediction rises with quality, in fewer
+/// samples.
 fn crossing(
     (mut lo, mut hi): (u8, u8),
     level: f64,
-    want_over: bool,
+    seek: Seek,
     known: &[Point],
     mut predict: impl FnMut(u8) -> Result<f64>,
 ) -> Result<Option<Point>> {
+    let want_over = seek == Seek::FirstOver;
     let over_level = |size: f64| {
         if want_over {
             size >= level
@@ -232,7 +245,7 @@ fn crossing(
             &measured,
             nearest(&measured),
             level,
-            want_over,
+            seek,
             stalled,
         );
         let size = predict(q)?;
@@ -258,38 +271,6 @@ fn crossing(
     Ok(best)
 }
 
-/// The highest quality in `lo..=hi` whose prediction is ≤ `limit` (`known`: points already
-/// measured). `None` when even `lo` is predicted above `limit`.
-pub(super) fn highest_below(
-    p: &Predictor<'_>,
-    chroma: Chroma,
-    range: (u8, u8),
-    limit: f64,
-    known: &[Point],
-    search: &mut Search<'_>,
-    buf: &mut Vec<u8>,
-) -> Result<Option<Point>> {
-    crossing(range, limit, false, known, |q| {
-        p.predict(q, chroma, search, buf)
-    })
-}
-
-/// The lowest quality in `lo..=hi` whose prediction is ≥ `floor` (`known`: points already
-/// measured). `None` when even `hi` is predicted below it.
-pub(super) fn lowest_above(
-    p: &Predictor<'_>,
-    chroma: Chroma,
-    range: (u8, u8),
-    floor: f64,
-    known: &[Point],
-    search: &mut Search<'_>,
-    buf: &mut Vec<u8>,
-) -> Result<Option<Point>> {
-    crossing(range, floor, true, known, |q| {
-        p.predict(q, chroma, search, buf)
-    })
-}
-
 /// What [`choose`] predicts for one scale.
 pub(super) enum Choice {
     /// This quality and chroma should land inside the target window (the predicted size).
@@ -313,15 +294,9 @@ pub(super) fn choose(
     let s0 = p.predict(q0, Chroma::Cs420, search, buf)?;
     if s0 > t_hi {
         return Ok(
-            match highest_below(
-                p,
-                Chroma::Cs420,
-                (qmin, q0 - 1),
-                t_hi,
-                &[(q0, s0)],
-                search,
-                buf,
-            )? {
+            match crossing((qmin, q0 - 1), t_hi, Seek::LastUnder, &[(q0, s0)], |q| {
+                p.predict(q, Chroma::Cs420, search, buf)
+            })? {
                 Some((q, s)) => Choice::Fits(q, Chroma::Cs420, s),
                 None => Choice::TooLarge,
             },
@@ -332,19 +307,15 @@ pub(super) fn choose(
     }
     // Too small: raise the quality, then try 4:4:4.
     if q0 < 100 {
-        if let Some((q, s)) = lowest_above(
-            p,
-            Chroma::Cs420,
-            (q0 + 1, 100),
-            t_lo,
-            &[(q0, s0)],
-            search,
-            buf,
-        )? {
+        if let Some((q, s)) = crossing((q0 + 1, 100), t_lo, Seek::FirstOver, &[(q0, s0)], |q| {
+            p.predict(q, Chroma::Cs420, search, buf)
+        })? {
             return Ok(Choice::Fits(q, Chroma::Cs420, s));
         }
     }
-    match lowest_above(p, Chroma::Cs444, (q0, 100), t_lo, &[], search, buf)? {
+    match crossing((q0, 100), t_lo, Seek::FirstOver, &[], |q| {
+        p.predict(q, Chroma::Cs444, search, buf)
+    })? {
         Some((q, s)) => Ok(Choice::Fits(q, Chroma::Cs444, s)),
         None => Ok(Choice::TooSmall(p.predict(
             100,
@@ -524,7 +495,8 @@ mod tests {
             for base in [300_000.0, 600_000.0, 2_000_000.0, 12_000_000.0] {
                 let size = |q: u8| base * (20.0 / quant_scale(q)).powf(slope);
                 for level in [614_400.0 * 1.04, 9_600_000.0, 1_500_000.0] {
-                    for want_over in [true, false] {
+                    for seek in [Seek::FirstOver, Seek::LastUnder] {
+                        let want_over = seek == Seek::FirstOver;
                         let (range, q0) = if want_over {
                             ((91, 100), 90)
                         } else {
@@ -532,7 +504,7 @@ mod tests {
                         };
                         let known = [(q0, size(q0))];
                         let mut n = 0;
-                        let got = crossing(range, level, want_over, &known, |q| {
+                        let got = crossing(range, level, seek, &known, |q| {
                             n += 1;
                             Ok(size(q))
                         })
