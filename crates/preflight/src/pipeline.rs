@@ -193,7 +193,12 @@ fn kept_output(
         return None;
     };
     let (width, height) = orientation.upright_size(probe.width, probe.height);
-    let bytes = reads_back(bytes, (width, height), policy)?;
+    // Unchanged input bytes were read by `probe` already.
+    let bytes = if stripped {
+        reads_back(bytes, (width, height), policy)?
+    } else {
+        bytes
+    };
     let (lo, hi) = policy.byte_window();
     if !(lo..=hi).contains(&(bytes.len() as u64)) {
         return None;
@@ -220,14 +225,13 @@ fn kept_output(
 /// image is then re-encoded) when the probe refuses it: the `turn` fuzz target found inputs
 /// whose stripped bytes no longer read as a JPEG (a stray SOI inside the header) or fall
 /// under the probe's bytes-per-pixel floor.
-fn reads_back(bytes: Vec<u8>, size: (u32, u32), policy: &Policy) -> Option<Vec<u8>> {
-    let p = probe::probe(&bytes, &policy.limits).ok()?;
-    let bytes = if p.has_private_metadata() || p.trailing_bytes > 0 {
-        encode::strip_metadata(&bytes, &p)
-    } else {
-        bytes
-    };
-    let p = probe::probe(&bytes, &policy.limits).ok()?;
+fn reads_back(mut bytes: Vec<u8>, size: (u32, u32), policy: &Policy) -> Option<Vec<u8>> {
+    let mut p = probe::probe(&bytes, &policy.limits).ok()?;
+    if p.has_private_metadata() || p.trailing_bytes > 0 {
+        // Read back what stripping left, too.
+        bytes = encode::strip_metadata(&bytes, &p);
+        p = probe::probe(&bytes, &policy.limits).ok()?;
+    }
     let clean = !p.truncated && p.trailing_bytes == 0 && !p.has_private_metadata();
     (clean && (p.width, p.height) == size && p.effective_orientation() == 1).then_some(bytes)
 }
