@@ -188,6 +188,7 @@ pub(super) fn lines(a: &Analysis, work: &Work) -> Vec<Line> {
         .map(|(l, _)| l)
         .collect();
     add_coarse_lines(a, &mut lines, (w, h));
+    add_segment_lines(work, &mut lines);
     let borders = [
         Line::new(0.0, 0.0, Some(0)),
         Line::new(std::f64::consts::FRAC_PI_2, 0.0, Some(1)),

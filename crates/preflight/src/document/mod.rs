@@ -8,10 +8,14 @@
 //!    direction, so texture (wood grain, fabric) spreads its votes and straight document
 //!    sides stand out. At most a quarter of the lines may come from one 10° direction band,
 //!    so the parallel lines of grain, stripes or a checkerboard cannot crowd out the
-//!    document's other sides.
+//!    document's other sides. With them, `segments`: whole-frame votes favour long lines,
+//!    so on newspaper or a ruled or tiled surface a card's short sides can be outvoted;
+//!    every long straight chain of edge pixels (one direction, connected, as in LSD)
+//!    becomes a line too, whatever the rest of the frame holds.
 //! 3. `candidates`: the strongest lines, plus the four frame borders (a side cut off by the
 //!    frame is the frame border), are paired into near-parallel opposite sides, and every
-//!    pair of pairs makes a candidate quadrilateral.
+//!    pair of pairs makes a candidate quadrilateral; a closed one far from any document's
+//!    shape (a band) is none.
 //! 4. `candidates` with `profile`: each candidate is scored on edges: how much of each side
 //!    is backed by edge pixels whose gradient is perpendicular to it, whether its sides run
 //!    on past its corners (a T-junction: the corner is not a real corner), the contrast
@@ -31,6 +35,7 @@ mod num;
 mod plane;
 mod profile;
 mod rank;
+mod segments;
 
 use crate::analysis::Analysis;
 use candidates::*;
@@ -41,6 +46,7 @@ use num::*;
 use plane::*;
 use profile::*;
 use rank::*;
+use segments::*;
 
 /// A found outline.
 #[derive(Debug, Clone, PartialEq)]

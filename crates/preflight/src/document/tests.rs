@@ -192,3 +192,100 @@ fn a_cut_off_claim_rests_on_sides_that_are_edges_along_most_of_their_length() {
         );
     }
 }
+
+/// A 1024 × 768 plane ruled like a newspaper page (dark column rules from top to bottom,
+/// every 40 px), with a lighter card of ID-1 shape on it, printed with lines of text.
+/// Each rule is a longer line than the card's short sides, and there are more rules than the
+/// Hough transform keeps in one direction.
+fn card_on_rules() -> (Analysis, [(f64, f64); 4]) {
+    let (w, h) = (1024usize, 768usize);
+    let (x0, y0, x1, y1) = (251usize, 197usize, 251 + 520, 197 + 328);
+    let mut luma = vec![150u8; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let rule = x % 40 < 3;
+            let card = (x0..=x1).contains(&x) && (y0..=y1).contains(&y);
+            let print =
+                card && x > x0 + 40 && x < x1 - 40 && (y - y0) % 40 > 28 && (x - x0) % 36 < 26;
+            luma[y * w + x] = match (card, print, rule) {
+                (true, true, _) => 50,
+                (true, false, _) => 215,
+                (false, _, true) => 40,
+                _ => 150,
+            };
+        }
+    }
+    let a = Analysis {
+        width: w as u32,
+        height: h as u32,
+        scale: 1.0,
+        luma,
+        cb: vec![128; w * h],
+        cr: vec![128; w * h],
+    };
+    let (x0, y0, x1, y1) = (x0 as f64, y0 as f64, x1 as f64 + 1.0, y1 as f64 + 1.0);
+    (a, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+}
+
+#[test]
+fn a_cards_short_sides_outvoted_by_longer_background_lines_still_become_lines() {
+    let (a, corners) = card_on_rules();
+    let work = work_plane(&a, WORK_LONG_SIDE);
+    let s = work.to_image;
+    // Whether a line runs along the card side from corner k to k + 1 (within 2° and 2 work
+    // pixels at both ends).
+    let along = |lines: &[Line], k: usize| {
+        let to_work = |p: (f64, f64)| (p.0 / s - 0.5, p.1 / s - 0.5);
+        let (p, q) = (to_work(corners[k]), to_work(corners[(k + 1) % 4]));
+        lines
+            .iter()
+            .any(|l| l.border.is_none() && l.offset(p).abs() <= 2.0 && l.offset(q).abs() <= 2.0)
+    };
+    // The whole-frame Hough lines (fine and coarse) miss both short sides: the rules outvote
+    // them.
+    let (w, h) = (work.w as f64, work.h as f64);
+    let mut hough_only: Vec<Line> = hough(&work, FINE_LINES).into_iter().map(|l| l.0).collect();
+    add_coarse_lines(&a, &mut hough_only, (w, h));
+    assert!(!along(&hough_only, 1) && !along(&hough_only, 3));
+    // Each is one straight edge chain, and comes back as a line.
+    let mut with_chains = hough_only.clone();
+    add_segment_lines(&work, &mut with_chains);
+    assert!(with_chains.len() <= hough_only.len() + SEGMENT_LINES);
+    assert!((0..4).all(|k| along(&with_chains, k)));
+    // And the card is found.
+    let o = find(&a, &DOCUMENT_ASPECTS).expect("an outline");
+    for (got, want) in o.quad.iter().zip(corners) {
+        assert!(
+            (got[0] - want.0).hypot(got[1] - want.1) < 8.0,
+            "{:?} vs {corners:?}",
+            o.quad
+        );
+    }
+    assert!(o.cut.iter().all(|c| !c));
+}
+
+#[test]
+fn a_band_is_no_document_even_when_it_is_all_there_is() {
+    // An overexposed card: only its dark header band (6:1) stands out of the white; the
+    // card's own sides are lost in the white surface. The band's outline has strong sides
+    // all round, but no document has its shape.
+    let (w, h) = (1024usize, 768usize);
+    let mut luma = vec![245u8; w * h];
+    for y in 250..350 {
+        for x in 212..812 {
+            luma[y * w + x] = 70;
+        }
+    }
+    let a = Analysis {
+        width: w as u32,
+        height: h as u32,
+        scale: 1.0,
+        luma,
+        cb: vec![128; w * h],
+        cr: vec![128; w * h],
+    };
+    let found = find(&a, &DOCUMENT_ASPECTS);
+    assert!(found.is_none(), "{found:?}");
+    // With any shape allowed (no aspects), the band is an outline.
+    assert!(find(&a, &[]).is_some());
+}
