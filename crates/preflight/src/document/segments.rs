@@ -30,11 +30,14 @@ pub(super) fn add_segment_lines(work: &Work, lines: &mut Vec<Line>) {
     // Every edge pixel's gradient direction as a doubled-angle unit vector (directions are
     // only defined modulo π): a chain's direction is the sum of its pixels' vectors, and a
     // pixel is within the tolerance of it when the cosine of their doubled angle is.
+    // (cos 2θ, sin 2θ) of the gradient (gx, gy) is ((gx² − gy²), 2 gx gy) / |g|²: no
+    // trigonometry per pixel.
     let doubled: Vec<(f32, f32)> = (0..w * h)
         .map(|i| {
-            if work.edge[i] {
-                let t = 2.0 * gradient_angle(work.gy[i], work.gx[i]);
-                (t.cos(), t.sin())
+            let (gx, gy) = (work.gx[i], work.gy[i]);
+            let m2 = gx * gx + gy * gy;
+            if work.edge[i] && m2 > 0.0 {
+                ((gx * gx - gy * gy) / m2, 2.0 * gx * gy / m2)
             } else {
                 (0.0, 0.0)
             }
