@@ -43,11 +43,6 @@ fn second_renderer_glare_is_found_and_pale_patterns_and_white_text_are_not_glare
     assert_eq!(blur.good_rejected, 0, "{blur:?}");
     // Quads where the document lies in the frame.
     assert!(s.iou.median.unwrap() >= 0.97, "{:?}", s.iou);
-    // The 10th percentile is far from the 0.85 target: measured 0.261 since straight edge
-    // chains became lines (0.187 before; 38 of 241 frames below 0.85, 42 before). What is
-    // left: cards on dark or blurred newspaper whose short sides no line finds, and outlines
-    // that lose to a colourful block nearby (docs/accuracy.md).
-    assert!(s.iou.p10.unwrap() >= 0.25, "{:?}", s.iou);
     assert!(s.iou.p10.unwrap() >= 0.85, "{:?}", s.iou);
 }
 

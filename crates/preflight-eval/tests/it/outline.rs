@@ -4,32 +4,33 @@ use kyc_preflight::{check, Policy, Scratch, Verdict};
 use preflight_eval::polygon_iou;
 use preflight_synth::{render, SynthSpec, Variant};
 
+/// Check the capture `spec` renders, assert it is not rejected, and return the IoU of its
+/// outline with the truth.
+fn outline_iou(spec: &SynthSpec, name: &str) -> f64 {
+    let capture = render(spec);
+    let r = check(&capture.jpeg, name, &Policy::default(), &mut Scratch::new());
+    assert_ne!(
+        r.verdict,
+        Verdict::Reject,
+        "{name}: {:?}",
+        r.findings
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect::<Vec<_>>()
+    );
+    let quad = r.metrics.as_ref().unwrap().document.as_ref().unwrap().quad;
+    let truth = capture
+        .truth
+        .quad
+        .map(|p| [f64::from(p[0]), f64::from(p[1])]);
+    polygon_iou(&quad, &truth)
+}
+
 #[test]
 fn the_outline_holds_on_grained_and_patterned_surfaces() {
     for seed in [4, 7, 8] {
         let spec = SynthSpec::variant_sized(seed, Variant::Good, 1600, 1200);
-        let capture = render(&spec);
-        let r = check(
-            &capture.jpeg,
-            "good",
-            &Policy::default(),
-            &mut Scratch::new(),
-        );
-        assert_ne!(
-            r.verdict,
-            Verdict::Reject,
-            "seed {seed}: {:?}",
-            r.findings
-                .iter()
-                .map(|f| f.code.as_str())
-                .collect::<Vec<_>>()
-        );
-        let quad = r.metrics.as_ref().unwrap().document.as_ref().unwrap().quad;
-        let truth = capture
-            .truth
-            .quad
-            .map(|p| [f64::from(p[0]), f64::from(p[1])]);
-        let iou = polygon_iou(&quad, &truth);
+        let iou = outline_iou(&spec, "good");
         assert!(iou > 0.9, "seed {seed}: outline IoU {iou:.3}");
     }
 }
@@ -42,19 +43,6 @@ fn a_card_tilted_30_degrees_is_outlined_though_its_sides_converge() {
     // was rejected as cut off on every edge.
     let mut spec = SynthSpec::variant_sized(1002, Variant::Tilted(30.0), 1600, 1200);
     spec.orientation = 3;
-    let capture = render(&spec);
-    let r = check(
-        &capture.jpeg,
-        "tilted",
-        &Policy::default(),
-        &mut Scratch::new(),
-    );
-    assert_ne!(r.verdict, Verdict::Reject, "{:?}", r.findings);
-    let quad = r.metrics.as_ref().unwrap().document.as_ref().unwrap().quad;
-    let truth = capture
-        .truth
-        .quad
-        .map(|p| [f64::from(p[0]), f64::from(p[1])]);
-    let iou = polygon_iou(&quad, &truth);
+    let iou = outline_iou(&spec, "tilted");
     assert!(iou > 0.9, "outline IoU {iou:.3}");
 }

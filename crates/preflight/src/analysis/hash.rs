@@ -85,15 +85,7 @@ mod tests {
             .flat_map(|y| (0..w).map(move |x| (f64::from(x) + 0.5, f64::from(y) + 0.5)))
             .map(|(x, y)| f(x / f64::from(w), y / f64::from(h)).clamp(0.0, 255.0) as u8)
             .collect();
-        let n = (w * h) as usize;
-        Analysis {
-            width: w,
-            height: h,
-            scale: 1.0,
-            luma,
-            cb: vec![128; n],
-            cr: vec![128; n],
-        }
+        crate::testutil::grey_plane(w as usize, h as usize, luma)
     }
 
     fn card(x: f64, y: f64) -> f64 {

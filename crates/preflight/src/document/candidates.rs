@@ -219,6 +219,14 @@ fn profile_of(profiles: &[Option<Profile>], id: usize) -> &Profile {
 /// Score a quad on its edges, or `None` when its edges rule it out.
 fn score(q: &Quad, profiles: &[Option<Profile>], f: &Frame, aspects: &[f64]) -> Option<Candidate> {
     let (ids, raw, n_border) = (q.ids, q.raw, q.n_border);
+    // A closed outline far from every document's shape (a band, a strip) is no document,
+    // however good its edges: the lower edge of a header band closes a band with the
+    // document's top, and when the document's other sides are lost in a white surface that
+    // band would otherwise be all there is. Its shape alone decides, so it is tested before
+    // any side is read.
+    if n_border == 0 && !aspects.is_empty() && aspect_off(&raw, aspects) > MAX_ASPECT_OFF {
+        return None;
+    }
     let centre = (
         raw.iter().map(|p| p.0).sum::<f64>() / 4.0,
         raw.iter().map(|p| p.1).sum::<f64>() / 4.0,
@@ -255,13 +263,6 @@ fn score(q: &Quad, profiles: &[Option<Profile>], f: &Frame, aspects: &[f64]) -> 
     // way means the candidate mixes the document with something else.
     let signs: Vec<f64> = (0..4).filter(|&k| !q.border[k]).map(|k| steps[k]).collect();
     let same = !(signs.iter().any(|&s| s > 25.0) && signs.iter().any(|&s| s < -25.0));
-    // A closed outline far from every document's shape (a band, a strip) is no document,
-    // however good its edges: the lower edge of a header band closes a band with the
-    // document's top, and when the document's other sides are lost in a white surface that
-    // band would otherwise be all there is.
-    if n_border == 0 && !aspects.is_empty() && aspect_off(&raw, aspects) > MAX_ASPECT_OFF {
-        return None;
-    }
     let shape_pen = if n_border == 0 {
         shape_penalty(&raw, aspects)
     } else {

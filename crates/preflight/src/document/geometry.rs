@@ -161,6 +161,29 @@ pub(super) fn inside(q: &[(f64, f64); 4], p: (f64, f64)) -> bool {
     s.iter().all(|&v| v >= -1.0) || s.iter().all(|&v| v <= 1.0)
 }
 
+/// The total least-squares line through `pts`: their centroid and the direction (angle)
+/// of their scatter's principal axis.
+pub(super) fn principal_axis(pts: &[(f64, f64)]) -> ((f64, f64), f64) {
+    let n = pts.len() as f64;
+    let (mx, my) = (
+        pts.iter().map(|p| p.0).sum::<f64>() / n,
+        pts.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for &(x, y) in pts {
+        sxx += (x - mx) * (x - mx);
+        sxy += (x - mx) * (y - my);
+        syy += (y - my) * (y - my);
+    }
+    ((mx, my), 0.5 * (2.0 * sxy).atan2(sxx - syy))
+}
+
+/// Whether two lines are one line for the line lists: within 2° and 3 px of each other at
+/// `at`.
+pub(super) fn same_line(a: &Line, b: &Line, at: (f64, f64)) -> bool {
+    angle_between(a, b) <= 2f64.to_radians() && a.gap(b, at).abs() <= 3.0
+}
+
 pub(super) fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
     (a.0 - b.0).hypot(a.1 - b.1)
 }

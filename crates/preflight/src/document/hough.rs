@@ -170,9 +170,9 @@ pub(super) fn add_coarse_lines(a: &Analysis, lines: &mut Vec<Line>, (w, h): (f64
             ratio * l.r + (ratio - 1.0) / 2.0 * (l.n.0 + l.n.1),
             None,
         );
-        let known = lines[..fine_count].iter().any(|f| {
-            angle_between(f, &mapped) <= 2f64.to_radians() && mapped.gap(f, centre).abs() <= 3.0
-        });
+        let known = lines[..fine_count]
+            .iter()
+            .any(|f| same_line(&mapped, f, centre));
         if !known {
             lines.push(mapped);
         }

@@ -261,19 +261,8 @@ pub(super) fn refit(work: &Work, line: &Line, p: (f64, f64), q: (f64, f64)) -> L
     if pts.len() < 8 {
         return *line;
     }
-    let n = pts.len() as f64;
-    let (mx, my) = (
-        pts.iter().map(|p| p.0).sum::<f64>() / n,
-        pts.iter().map(|p| p.1).sum::<f64>() / n,
-    );
-    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
-    for &(x, y) in &pts {
-        sxx += (x - mx) * (x - mx);
-        sxy += (x - mx) * (y - my);
-        syy += (y - my) * (y - my);
-    }
-    // Normal = eigenvector of the smaller eigenvalue of the scatter matrix.
-    let theta_dir = 0.5 * (2.0 * sxy).atan2(sxx - syy);
+    // The normal is perpendicular to the principal axis.
+    let ((mx, my), theta_dir) = principal_axis(&pts);
     let mut theta = theta_dir + std::f64::consts::FRAC_PI_2;
     let mut r = mx * theta.cos() + my * theta.sin();
     if r < 0.0 {

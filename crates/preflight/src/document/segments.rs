@@ -111,11 +111,9 @@ pub(super) fn add_segment_lines(work: &Work, lines: &mut Vec<Line>) {
         if added == SEGMENT_LINES {
             break;
         }
-        let known = lines.iter().any(|l| {
-            l.border.is_none()
-                && angle_between(l, &line) <= 2f64.to_radians()
-                && line.gap(l, mid).abs() <= 3.0
-        });
+        let known = lines
+            .iter()
+            .any(|l| l.border.is_none() && same_line(&line, l, mid));
         if !known {
             lines.push(line);
             added += 1;
@@ -126,29 +124,15 @@ pub(super) fn add_segment_lines(work: &Work, lines: &mut Vec<Line>) {
 /// The line through a chain of pixels (total least squares), its length and its middle,
 /// when the chain is straight and at least `min_len` long.
 fn straight(chain: &[usize], w: usize, min_len: f64) -> Option<(Line, f64, (f64, f64))> {
-    let n = chain.len() as f64;
-    let xy = |i: usize| ((i % w) as f64, (i / w) as f64);
-    let (mut mx, mut my) = (0.0, 0.0);
-    for &i in chain {
-        let (x, y) = xy(i);
-        mx += x;
-        my += y;
-    }
-    let (mx, my) = (mx / n, my / n);
-    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
-    for &i in chain {
-        let (x, y) = xy(i);
-        sxx += (x - mx) * (x - mx);
-        sxy += (x - mx) * (y - my);
-        syy += (y - my) * (y - my);
-    }
-    // Direction of the chain: the eigenvector of the larger eigenvalue.
-    let dir = 0.5 * (2.0 * sxy).atan2(sxx - syy);
+    let pts: Vec<(f64, f64)> = chain
+        .iter()
+        .map(|&i| ((i % w) as f64, (i / w) as f64))
+        .collect();
+    let ((mx, my), dir) = principal_axis(&pts);
     let (ux, uy) = (dir.cos(), dir.sin());
     let (nx, ny) = (-uy, ux);
     let (mut lo, mut hi, mut spread) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
-    for &i in chain {
-        let (x, y) = xy(i);
+    for &(x, y) in &pts {
         let along = (x - mx) * ux + (y - my) * uy;
         let across = (x - mx) * nx + (y - my) * ny;
         lo = lo.min(along);
@@ -156,7 +140,7 @@ fn straight(chain: &[usize], w: usize, min_len: f64) -> Option<(Line, f64, (f64,
         spread += across * across;
     }
     let len = hi - lo + 1.0;
-    if len < min_len || (spread / n).sqrt() > MAX_SPREAD {
+    if len < min_len || (spread / pts.len() as f64).sqrt() > MAX_SPREAD {
         return None;
     }
     let theta = ny.atan2(nx);

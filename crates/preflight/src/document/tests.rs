@@ -1,4 +1,5 @@
 use super::*;
+use crate::testutil::grey_plane;
 
 #[test]
 fn the_squared_right_angle_test_matches_acos() {
@@ -143,14 +144,7 @@ fn dashed_card(x0: i32, drawn: f64) -> Analysis {
             }
         }
     }
-    Analysis {
-        width: w as u32,
-        height: h as u32,
-        scale: 1.0,
-        luma,
-        cb: vec![128; (w * h) as usize],
-        cr: vec![128; (w * h) as usize],
-    }
+    grey_plane(w as usize, h as usize, luma)
 }
 
 #[test]
@@ -215,14 +209,7 @@ fn card_on_rules() -> (Analysis, [(f64, f64); 4]) {
             };
         }
     }
-    let a = Analysis {
-        width: w as u32,
-        height: h as u32,
-        scale: 1.0,
-        luma,
-        cb: vec![128; w * h],
-        cr: vec![128; w * h],
-    };
+    let a = grey_plane(w, h, luma);
     let (x0, y0, x1, y1) = (x0 as f64, y0 as f64, x1 as f64 + 1.0, y1 as f64 + 1.0);
     (a, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
 }
@@ -276,14 +263,7 @@ fn a_band_is_no_document_even_when_it_is_all_there_is() {
             luma[y * w + x] = 70;
         }
     }
-    let a = Analysis {
-        width: w as u32,
-        height: h as u32,
-        scale: 1.0,
-        luma,
-        cb: vec![128; w * h],
-        cr: vec![128; w * h],
-    };
+    let a = grey_plane(w, h, luma);
     let found = find(&a, &DOCUMENT_ASPECTS);
     assert!(found.is_none(), "{found:?}");
     // With any shape allowed (no aspects), the band is an outline.

@@ -343,14 +343,7 @@ fn paper_with(blocks: &[(usize, usize, usize, usize)]) -> (Analysis, Mask, Mask)
             }
         }
     }
-    let a = Analysis {
-        width: w as u32,
-        height: h as u32,
-        scale: 1.0,
-        luma,
-        cb: vec![128; w * h],
-        cr: vec![128; w * h],
-    };
+    let a = crate::testutil::grey_plane(w, h, luma);
     let quad = [[20.0, 20.0], [200.0, 20.0], [200.0, 140.0], [20.0, 140.0]];
     let (region, outline) = (quad_mask(&a, &quad, 0.04), quad_mask(&a, &quad, 0.0));
     (a, region, outline)
