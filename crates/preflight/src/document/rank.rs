@@ -52,6 +52,21 @@ pub(super) const GRID_LONG_SIDE: u32 = 96;
 /// Colour bins: 8 luma × 5 Cb × 5 Cr.
 pub(super) const BINS: usize = 8 * 5 * 5;
 
+/// The `k` items of highest `score`, best first, ties in their order in `items`: what a
+/// stable sort and a truncation give, without sorting the tens of thousands of candidates
+/// a cluttered frame makes (a selection, then a sort of the `k`).
+pub(super) fn best_first<T>(items: Vec<T>, k: usize, score: impl Fn(&T) -> f64) -> Vec<T> {
+    let mut keyed: Vec<(usize, T)> = items.into_iter().enumerate().collect();
+    let order =
+        |a: &(usize, T), b: &(usize, T)| score(&b.1).total_cmp(&score(&a.1)).then(a.0.cmp(&b.0));
+    if keyed.len() > k && k > 0 {
+        keyed.select_nth_unstable_by(k - 1, order);
+    }
+    keyed.truncate(k);
+    keyed.sort_unstable_by(order);
+    keyed.into_iter().map(|(_, t)| t).collect()
+}
+
 /// The winning candidate, its total score and the runner-up's.
 pub(super) struct Chosen {
     pub(super) candidate: Candidate,
@@ -78,8 +93,7 @@ pub(super) fn choose(
     let best = candidates.iter().map(|c| c.score).max_by(f64::total_cmp);
     let floor = best.map_or(0.0, |b| b - REGION_WEIGHT - DOCUMENT_BONUS);
     candidates.retain(|c| c.score >= floor);
-    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-    candidates.truncate(RERANK);
+    let candidates = best_first(candidates, RERANK, |c| c.score);
     let grid = ColourGrid::new(a, work.to_image / f64::from(a.scale));
     let ink = Ink::new(work);
     let mut ranked: Vec<Ranked> = candidates

@@ -49,9 +49,7 @@ pub(super) fn add_segment_lines(work: &Work, lines: &mut Vec<Line>) {
     let mut found: Vec<(Line, f64, (f64, f64))> = Vec::new();
     // Chains grow from the strongest edge pixels first (as LSD does), so a chain starts on
     // a real side rather than on texture touching it.
-    let mut seeds: Vec<usize> = (0..w * h).filter(|&i| work.edge[i]).collect();
-    seeds.sort_unstable_by(|&a, &b| work.mag[b].total_cmp(&work.mag[a]).then(a.cmp(&b)));
-    for seed in seeds {
+    for seed in strongest_first(&work.mag, &work.edge) {
         if used[seed] {
             continue;
         }
@@ -119,6 +117,20 @@ pub(super) fn add_segment_lines(work: &Work, lines: &mut Vec<Line>) {
             added += 1;
         }
     }
+}
+
+/// The edge pixels, by gradient magnitude descending, ties by index. One integer key per
+/// pixel, the magnitude's bits inverted above the index, sorts without a comparison closure
+/// (magnitudes are non-negative, so their bit patterns order as the values do).
+pub(super) fn strongest_first(mag: &[f32], edge: &[bool]) -> Vec<usize> {
+    let mut keys: Vec<u64> = (0..mag.len())
+        .filter(|&i| edge[i])
+        .map(|i| (u64::from(!mag[i].to_bits()) << 32) | i as u64)
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter()
+        .map(|k| (k & 0xffff_ffff) as usize)
+        .collect()
 }
 
 /// The line through a chain of pixels (total least squares), its length and its middle,

@@ -269,3 +269,29 @@ fn a_band_is_no_document_even_when_it_is_all_there_is() {
     // With any shape allowed (no aspects), the band is an outline.
     assert!(find(&a, &[]).is_some());
 }
+
+#[test]
+fn the_keyed_seed_order_is_magnitude_descending_then_index() {
+    // Ties, zeros and a spread of magnitudes; every third pixel is no edge.
+    let mag: Vec<f32> = (0..3000u32)
+        .map(|i| ((i * 7919) % 101) as f32 * 0.37 + if i % 5 == 0 { 0.0 } else { 0.5 })
+        .collect();
+    let edge: Vec<bool> = (0..mag.len()).map(|i| i % 3 != 0).collect();
+    let mut want: Vec<usize> = (0..mag.len()).filter(|&i| edge[i]).collect();
+    want.sort_by(|&a, &b| mag[b].total_cmp(&mag[a]).then(a.cmp(&b)));
+    assert_eq!(segments::strongest_first(&mag, &edge), want);
+}
+
+#[test]
+fn the_best_first_selection_is_a_stable_sort_truncated() {
+    // Many equal scores: the tie order is where a selection could differ.
+    let items: Vec<(usize, f64)> = (0..5000)
+        .map(|i| (i, ((i * 31) % 97) as f64 / 8.0))
+        .collect();
+    for k in [0, 1, 7, 1024, 4999, 5000, 9000] {
+        let mut want = items.clone();
+        want.sort_by(|a, b| b.1.total_cmp(&a.1));
+        want.truncate(k);
+        assert_eq!(rank::best_first(items.clone(), k, |t| t.1), want, "k = {k}");
+    }
+}
