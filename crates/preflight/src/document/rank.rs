@@ -53,8 +53,8 @@ pub(super) const GRID_LONG_SIDE: u32 = 96;
 pub(super) const BINS: usize = 8 * 5 * 5;
 
 /// The `k` items of highest `score`, best first, ties in their order in `items`: what a
-/// stable sort and a truncation give, without sorting the tens of thousands of candidates
-/// a cluttered frame makes (a selection, then a sort of the `k`).
+/// stable sort and a truncation give, without sorting every candidate (a selection, then a
+/// sort of the `k`).
 pub(super) fn best_first<T>(items: Vec<T>, k: usize, score: impl Fn(&T) -> f64) -> Vec<T> {
     let mut keyed: Vec<(usize, T)> = items.into_iter().enumerate().collect();
     let order =
