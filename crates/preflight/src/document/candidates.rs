@@ -224,7 +224,12 @@ fn score(q: &Quad, profiles: &[Option<Profile>], f: &Frame, aspects: &[f64]) -> 
     // document's top, and when the document's other sides are lost in a white surface that
     // band would otherwise be all there is. Its shape alone decides, so it is tested before
     // any side is read.
-    if n_border == 0 && !aspects.is_empty() && aspect_off(&raw, aspects) > MAX_ASPECT_OFF {
+    let off = if n_border == 0 && !aspects.is_empty() {
+        aspect_off(&raw, aspects)
+    } else {
+        0.0
+    };
+    if off > MAX_ASPECT_OFF {
         return None;
     }
     let centre = (
@@ -263,11 +268,9 @@ fn score(q: &Quad, profiles: &[Option<Profile>], f: &Frame, aspects: &[f64]) -> 
     // way means the candidate mixes the document with something else.
     let signs: Vec<f64> = (0..4).filter(|&k| !q.border[k]).map(|k| steps[k]).collect();
     let same = !(signs.iter().any(|&s| s > 25.0) && signs.iter().any(|&s| s < -25.0));
-    let shape_pen = if n_border == 0 {
-        shape_penalty(&raw, aspects)
-    } else {
-        0.0
-    };
+    // Shape prior for a fully visible quad: its side ratio's distance from the nearest
+    // document's, beyond 10 %.
+    let shape_pen = (off - 0.10).max(0.0) * 3.0;
     // What the frame shows of a cut document must fit inside a document: with one side on
     // the border, the side facing it is a whole document side and the visible depth is at
     // most the other side; with two opposite sides on the border, the visible length is at
@@ -296,22 +299,6 @@ fn score(q: &Quad, profiles: &[Option<Profile>], f: &Frame, aspects: &[f64]) -> 
         supports,
         worst_overshoot: worst,
     })
-}
-
-/// Shape prior for a fully visible quad: how far its side ratio is from the nearest of
-/// `aspects`, beyond 10 %.
-fn shape_penalty(raw: &[(f64, f64); 4], aspects: &[f64]) -> f64 {
-    if aspects.is_empty() {
-        return 0.0;
-    }
-    let s1 = (dist(raw[0], raw[1]) + dist(raw[2], raw[3])) / 2.0;
-    let s2 = (dist(raw[1], raw[2]) + dist(raw[3], raw[0])) / 2.0;
-    let ratio = s1.max(s2) / s1.min(s2).max(1e-9);
-    let off = aspects
-        .iter()
-        .map(|t| (ratio / t).ln().abs())
-        .fold(f64::INFINITY, f64::min);
-    (off - 0.10).max(0.0) * 3.0
 }
 
 /// A side on the frame border is only believable when the document's neighbouring sides
