@@ -66,27 +66,38 @@ fn downsample(a: &Analysis, factor: usize, w: usize, h: usize) -> Vec<f32> {
     let aw = a.width as usize;
     let mut luma = vec![0f32; w * h];
     let norm = 1.0 / (factor * factor) as f32;
-    let mut sums = vec![0u32; w];
+    // Column sums of a block row first (a vectorised add of whole rows), then each block's
+    // `factor` columns: the same integer sums in any order.
+    let mut cols = vec![0u32; w * factor];
     for (y, out) in luma.chunks_exact_mut(w.max(1)).enumerate().take(h) {
-        sums.fill(0);
+        cols.fill(0);
         for dy in 0..factor {
             let row = &a.luma[(y * factor + dy) * aw..][..w * factor];
-            if factor == 2 {
-                // The usual case (a 1024 px plane): a fixed-width pair the compiler unrolls.
-                for (s, px) in sums.iter_mut().zip(row.chunks_exact(2)) {
-                    *s += u32::from(px[0]) + u32::from(px[1]);
-                }
-            } else {
-                for (s, px) in sums.iter_mut().zip(row.chunks_exact(factor)) {
-                    *s += px.iter().map(|&v| u32::from(v)).sum::<u32>();
+            for (c, &px) in cols.iter_mut().zip(row) {
+                *c += u32::from(px);
+            }
+        }
+        match factor {
+            // The usual factors (a 1024 px plane to the 512 and 256 px work planes): fixed
+            // widths the compiler unrolls.
+            2 => block_sums::<2>(&cols, out, norm),
+            4 => block_sums::<4>(&cols, out, norm),
+            _ => {
+                for (o, block) in out.iter_mut().zip(cols.chunks_exact(factor)) {
+                    *o = block.iter().sum::<u32>() as f32 * norm;
                 }
             }
         }
-        for (o, s) in out.iter_mut().zip(&sums) {
-            *o = *s as f32 * norm;
-        }
     }
     luma
+}
+
+/// `out[x]` = the sum of `cols[F·x .. F·x + F]` times `norm`.
+fn block_sums<const F: usize>(cols: &[u32], out: &mut [f32], norm: f32) {
+    for (o, block) in out.iter_mut().zip(cols.chunks_exact(F)) {
+        let block: &[u32; F] = block.try_into().expect("F columns");
+        *o = block.iter().sum::<u32>() as f32 * norm;
+    }
 }
 
 /// Light blur (3x3 binomial) against sensor noise and JPEG blocking; the border is kept.
@@ -127,6 +138,7 @@ struct Gradients {
 fn sobel(blurred: &[f32], w: usize, h: usize) -> (Gradients, Vec<u32>) {
     let (mut gx, mut gy, mut mag) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
     let mut hist4 = vec![vec![0u32; (184.0 * HIST_STEP) as usize + 2]; 4];
+    let mut bins = vec![0u16; w];
     for y in 1..h.saturating_sub(1) {
         let (up, row, down) = (
             &blurred[(y - 1) * w..y * w],
@@ -150,20 +162,26 @@ fn sobel(blurred: &[f32], w: usize, h: usize) -> (Gradients, Vec<u32>) {
             gyr[k] = ey;
             magr[k] = (ex * ex + ey * ey).sqrt();
         }
-        // Four interleaved histograms: runs of equal bins (flat paper) would otherwise
-        // wait on their own increments.
-        let last = hist4[0].len() - 1;
-        for quad in magr.chunks(4) {
-            for (hh, &m) in hist4.iter_mut().zip(quad) {
-                if m > 0.5 {
-                    hh[((m * HIST_STEP) as usize).min(last)] += 1;
-                }
+        // The bins first, in a loop that vectorises (through i32: the magnitudes are
+        // finite and below 184, so the bin is the one the f32 → usize conversion gives,
+        // which does not vectorise); bin 0 takes the magnitudes ≤ 0.5 and is cleared
+        // below. Then four interleaved histograms: runs of equal bins (flat paper) would
+        // otherwise wait on their own increments.
+        let last = (hist4[0].len() - 1) as i32;
+        for (b, &m) in bins[..n].iter_mut().zip(magr.iter()) {
+            let bin = ((m * HIST_STEP) as i32).min(last);
+            *b = if m > 0.5 { bin as u16 } else { 0 };
+        }
+        for quad in bins[..n].chunks(4) {
+            for (hh, &b) in hist4.iter_mut().zip(quad) {
+                hh[usize::from(b)] += 1;
             }
         }
     }
-    let hist: Vec<u32> = (0..hist4[0].len())
+    let mut hist: Vec<u32> = (0..hist4[0].len())
         .map(|b| hist4.iter().map(|hh| hh[b]).sum())
         .collect();
+    hist[0] = 0;
     (Gradients { gx, gy, mag }, hist)
 }
 

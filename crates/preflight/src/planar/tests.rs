@@ -11,6 +11,17 @@ fn half_size_chroma_is_repeated_then_turned_for_every_orientation() {
     }
 }
 
+/// A `w × h` 4:2:0 decode at DCT scale 1/`scale`.
+fn decoded_420(width: u32, height: u32, scale: u32) -> Decoded {
+    Decoded {
+        width,
+        height,
+        scale,
+        sub: Chroma::Cs420,
+        icc: None,
+    }
+}
+
 fn repeated_then_turned(w: u32, h: u32) {
     let (cw, ch) = chroma_size(w, h, Chroma::Cs420);
     let cb: Vec<u8> = (0..cw * ch).map(|i| (i * 13 % 251) as u8).collect();
@@ -18,13 +29,7 @@ fn repeated_then_turned(w: u32, h: u32) {
         .flat_map(|y| (0..w).map(move |x| (y / 2 * cw + x / 2) as usize))
         .map(|i| cb[i])
         .collect();
-    let d = Decoded {
-        width: w,
-        height: h,
-        scale: 4,
-        sub: Chroma::Cs420,
-        icc: None,
-    };
+    let d = decoded_420(w, h, 4);
     for tag in 1..=8 {
         let o = Orientation::from_exif(tag);
         let s = PlanarScratch {
@@ -89,4 +94,48 @@ fn chroma_resampling_round_trips_flat_planes() {
     let mut up = Vec::new();
     resample_chroma(&down, (5, 3), Chroma::Cs420, Chroma::Cs444, &mut up);
     assert_eq!(up, src);
+}
+
+#[test]
+fn chroma_a_little_smaller_than_the_plane_is_spread_by_nearest_neighbour() {
+    // A 1100 × 800 decode (a 1/2-scale decode of a 2200 × 1600 photo) with 4:2:0 chroma of
+    // 550 × 400 for a 1024 × 745 plane: every plane pixel takes the chroma sample under its
+    // centre, in upright coordinates, for every orientation.
+    let (w, h) = (1100u32, 800u32);
+    let (cw, ch) = chroma_size(w, h, Chroma::Cs420);
+    let d = decoded_420(w, h, 2);
+    for tag in 1..=8 {
+        let o = Orientation::from_exif(tag);
+        // Where each upright chroma sample is stored: the orientation map of the indices.
+        let index: Vec<u8> = (0..cw * ch).flat_map(u32::to_le_bytes).collect();
+        let stored_at: Vec<usize> = upright_copy(&index, cw, ch, 4, o)
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().unwrap()) as usize)
+            .collect();
+        let (uw, uh) = o.upright_size(cw, ch);
+        // Chroma that says where it is: Cb the upright column, Cr the upright row (mod 251).
+        let (mut cb, mut cr) = (vec![0u8; stored_at.len()], vec![0u8; stored_at.len()]);
+        for (k, &i) in stored_at.iter().enumerate() {
+            cb[i] = (k % uw as usize % 251) as u8;
+            cr[i] = (k / uw as usize % 251) as u8;
+        }
+        let s = PlanarScratch {
+            y: vec![7; (w * h) as usize],
+            cb,
+            cr,
+            ..PlanarScratch::default()
+        };
+        let plane = analysis_plane(&d, (2 * w, 2 * h), o, &s, &mut fir::Resizer::new()).unwrap();
+        let (tw, th) = (plane.width, plane.height);
+        assert_eq!((tw, th), o.upright_size(1024, 745), "tag {tag}");
+        for y in 0..th {
+            for x in 0..tw {
+                let sx = ((f64::from(x) + 0.5) * f64::from(uw) / f64::from(tw)) as u32;
+                let sy = ((f64::from(y) + 0.5) * f64::from(uh) / f64::from(th)) as u32;
+                let i = (y * tw + x) as usize;
+                assert_eq!(plane.cb[i], (sx % 251) as u8, "tag {tag} at {x},{y}");
+                assert_eq!(plane.cr[i], (sy % 251) as u8, "tag {tag} at {x},{y}");
+            }
+        }
+    }
 }
