@@ -115,14 +115,21 @@ pub struct ClassArgs {
     /// Smile ID id_type (PASSPORT selects the passport class).
     #[arg(long = "id-type", value_name = "T")]
     pub id_type: Option<String>,
+    /// Do not look for faces (the holder's portrait on a document, the face in a selfie):
+    /// for the back of an ID card, which carries none. Saves 15..50 ms per image.
+    #[arg(long = "no-faces")]
+    pub no_faces: bool,
 }
 
 impl ClassArgs {
     pub fn policy(&self) -> Policy {
-        Policy::for_class(DocumentClass::choose(
-            self.class.map(Into::into),
-            self.id_type.as_deref(),
-        ))
+        Policy {
+            faces: !self.no_faces,
+            ..Policy::for_class(DocumentClass::choose(
+                self.class.map(Into::into),
+                self.id_type.as_deref(),
+            ))
+        }
     }
 }
 

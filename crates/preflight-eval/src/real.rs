@@ -2,6 +2,7 @@
 //! was expected to get.
 
 use super::*;
+use kyc_preflight::DocumentClass;
 
 /// One real file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,7 +24,8 @@ pub struct RealRow {
 /// The results over one labels file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RealSet {
-    /// `documents` or `faces`.
+    /// `documents`, `faces` (checked as ID cards: no document to claim) or `selfies` (the
+    /// faces checked as selfies: one face, two, none).
     pub name: &'static str,
     /// Rows in the labels file.
     pub files: usize,
@@ -59,6 +61,8 @@ pub struct RealResult {
     pub documents: Option<RealSet>,
     /// `faces/labels.csv`, if present.
     pub faces: Option<RealSet>,
+    /// `faces/labels.csv` again, checked as selfies.
+    pub selfies: Option<RealSet>,
     /// Why a set was skipped.
     pub skipped: Vec<String>,
 }
@@ -100,6 +104,9 @@ pub(crate) enum RealExpect {
     TightOrNotFound,
     /// No document in the picture: no document claimed.
     NoDocument,
+    /// A selfie with this many faces: none → `selfie_no_face`; one → neither
+    /// `selfie_no_face` nor `selfie_multiple_faces`; two → `selfie_multiple_faces`.
+    Selfie(u32),
 }
 
 pub(crate) fn check_real(
@@ -159,6 +166,15 @@ pub(crate) fn check_real(
                 ("tight crop / edges not visible", !failed && tight_seen)
             }
             RealExpect::NoDocument => ("no document claimed", !failed && !claims),
+            RealExpect::Selfie(n) => {
+                let none = observed.has(FindingCode::SelfieNoFace.as_str());
+                let many = observed.has(FindingCode::SelfieMultipleFaces.as_str());
+                match n {
+                    0 => ("`selfie_no_face`", !failed && none),
+                    1 => ("one face", !failed && !none && !many),
+                    _ => ("`selfie_multiple_faces`", !failed && many),
+                }
+            }
         };
         set.met += usize::from(met);
         set.rows.push(RealRow {
@@ -214,10 +230,31 @@ pub fn real_documents(dir: &Path, policy: &Policy) -> Result<RealResult, String>
     }
     match read_labels(&dir.join("faces/labels.csv")) {
         Ok(rows) => {
-            result.faces = Some(check_real(dir, "faces", &rows, policy, |row| {
+            let label = |row: &BTreeMap<String, String>| {
                 let n = field(row, "n_faces");
-                let label = format!("{} face{}", n, if n == "1" { "" } else { "s" });
-                (label, RealExpect::NoDocument)
+                format!("{} face{}", n, if n == "1" { "" } else { "s" })
+            };
+            result.faces = Some(check_real(dir, "faces", &rows, policy, |row| {
+                (label(row), RealExpect::NoDocument)
+            }));
+            // The same pictures as selfies: the numbered images only (not the crops array),
+            // and not the group photo (its 29 faces are each a few % of the frame).
+            let selfie = Policy {
+                class: DocumentClass::Selfie,
+                faces: true,
+                ..policy.clone()
+            };
+            let pictures: Vec<BTreeMap<String, String>> = rows
+                .iter()
+                .filter(|row| {
+                    let n: Option<u32> = field(row, "n_faces").parse().ok();
+                    !field(row, "file").ends_with(".npy") && n.is_some_and(|n| n <= 2)
+                })
+                .cloned()
+                .collect();
+            result.selfies = Some(check_real(dir, "selfies", &pictures, &selfie, |row| {
+                let n = field(row, "n_faces").parse().unwrap_or(0);
+                (label(row), RealExpect::Selfie(n))
             }));
         }
         Err(e) => result.skipped.push(format!("faces: {e}")),
@@ -236,7 +273,10 @@ impl RealResult {
         for reason in &self.skipped {
             let _ = writeln!(s, "- skipped {reason}");
         }
-        for set in [&self.documents, &self.faces].into_iter().flatten() {
+        for set in [&self.documents, &self.faces, &self.selfies]
+            .into_iter()
+            .flatten()
+        {
             let _ = writeln!(s, "## {}\n", set.name);
             let codes: Vec<String> = set
                 .codes
@@ -259,15 +299,18 @@ impl RealResult {
                     pct(ratio(set.tight_detected, set.tight_labelled))
                 );
             }
-            let _ = writeln!(
-                s,
-                "- `document_not_found` in {} ({}); a document claimed (quad, cut-off or pass \
+            // A selfie is not searched for a document.
+            if set.name != "selfies" {
+                let _ = writeln!(
+                    s,
+                    "- `document_not_found` in {} ({}); a document claimed (quad, cut-off or pass \
                  without `document_not_found`) in {} ({}).",
-                set.not_found,
-                pct(ratio(set.not_found, set.files)),
-                set.claims_document,
-                pct(ratio(set.claims_document, set.files))
-            );
+                    set.not_found,
+                    pct(ratio(set.not_found, set.files)),
+                    set.claims_document,
+                    pct(ratio(set.claims_document, set.files))
+                );
+            }
             let _ = writeln!(
                 s,
                 "- files per code: {}.\n",

@@ -78,6 +78,20 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
             )
         })
     });
+    // The portrait search: the generator's drawn portrait is no face to the detector, so
+    // this is the most it costs (both landscape turns of the document, then the frame). A
+    // real document's portrait is found in the first turn, about a third of this.
+    let quad = outline.as_ref().map(|o| o.quad);
+    let min_score = policy.thresholds.min_face_score;
+    let found = kyc_preflight::internal::portrait(&plane, quad, min_score)
+        .is_some_and(|f| f.score >= min_score);
+    g.bench_function(
+        format!("portrait on the document (face found: {found})"),
+        |b| b.iter(|| kyc_preflight::internal::portrait(black_box(&plane), quad, min_score)),
+    );
+    g.bench_function("faces in a selfie (the whole frame)", |b| {
+        b.iter(|| kyc_preflight::internal::faces(black_box(&plane)))
+    });
     g.bench_function("perceptual hashes (frame + document)", |b| {
         b.iter(|| kyc_preflight::internal::perceptual_hashes(black_box(&plane), outline.as_ref()))
     });

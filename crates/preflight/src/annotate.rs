@@ -55,16 +55,7 @@ pub fn annotate(data: &[u8], report: &Report, policy: &Policy) -> Result<Vec<u8>
             }
         }
         if let Some((x0, y0, x1, y1)) = g.largest_box {
-            for x in x0..x1 {
-                for y in [y0, y1.saturating_sub(1)] {
-                    img.put_pixel(x.min(w - 1), y.min(h - 1), image::Rgb([255, 0, 255]));
-                }
-            }
-            for y in y0..y1 {
-                for x in [x0, x1.saturating_sub(1)] {
-                    img.put_pixel(x.min(w - 1), y.min(h - 1), image::Rgb([255, 0, 255]));
-                }
-            }
+            frame_box(&mut img, [x0, y0, x1, y1], [255, 0, 255]);
         }
         let s = f64::from(a.scale);
         for k in 0..4 {
@@ -82,6 +73,14 @@ pub fn annotate(data: &[u8], report: &Report, policy: &Policy) -> Result<Vec<u8>
                 }
             }
         }
+    }
+    // Faces: the portrait on the document, the faces of a selfie (image pixels → plane).
+    let faces = metrics
+        .into_iter()
+        .flat_map(|m| m.portrait.iter().chain(m.faces.iter().flatten()));
+    for f in faces {
+        let to_plane = |v: u32| (f64::from(v) / f64::from(a.scale)) as u32;
+        frame_box(&mut img, f.bbox.map(to_plane), [0, 200, 255]);
     }
     let colour = match report.verdict {
         Verdict::Pass => [0, 200, 0],
@@ -106,3 +105,22 @@ pub fn annotate(data: &[u8], report: &Report, policy: &Policy) -> Result<Vec<u8>
 }
 
 use image::ImageEncoder as _;
+
+/// A one-pixel box `[x0, y0, x1, y1]` (plane pixels, end exclusive), clipped to the image.
+fn frame_box(img: &mut image::RgbImage, [x0, y0, x1, y1]: [u32; 4], colour: [u8; 3]) {
+    let (w, h) = img.dimensions();
+    if w == 0 || h == 0 {
+        return;
+    }
+    let (x1, y1) = (x1.min(w), y1.min(h));
+    for x in x0.min(x1)..x1 {
+        for y in [y0, y1.saturating_sub(1)] {
+            img.put_pixel(x, y.min(h - 1), image::Rgb(colour));
+        }
+    }
+    for y in y0.min(y1)..y1 {
+        for x in [x0, x1.saturating_sub(1)] {
+            img.put_pixel(x.min(w - 1), y, image::Rgb(colour));
+        }
+    }
+}

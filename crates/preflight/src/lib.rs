@@ -25,6 +25,7 @@ mod decode;
 mod document;
 mod encode;
 mod error;
+mod face;
 mod orient;
 mod pipeline;
 mod planar;
@@ -49,8 +50,9 @@ pub use protocol::{
     PartnerParams, PrepUploadRequest, Role, ServiceCode, Signed,
 };
 pub use report::{
-    DocumentMetrics, Edge, EncodeCount, ErrorInfo, Finding, FindingCode, GlareSpot, ImageInfo,
-    InputInfo, Margins, Metrics, OutputInfo, PerceptualHashes, Report, Severity, Summary, Verdict,
+    DocumentMetrics, Edge, EncodeCount, ErrorInfo, FaceBox, Finding, FindingCode, GlareSpot,
+    ImageInfo, InputInfo, Margins, Metrics, OutputInfo, PerceptualHashes, Report, Severity,
+    Summary, Verdict,
 };
 pub use sources::{expand, read_file, Source};
 pub use upload::{
@@ -65,6 +67,7 @@ pub mod internal {
     pub use crate::annotate::annotate;
     pub use crate::batch::{isolate, panic_message, run_all};
     pub use crate::document::{find, DOCUMENT_ASPECTS};
+    pub use crate::face::{faces, portrait, Face};
     pub use crate::orient::Orientation;
     pub use crate::pipeline::{perceptual_hashes, scores, Measured, Surround};
     pub use crate::probe::{exif_orientation, jpeg_is_complete, probe, JpegCoding, Probe};

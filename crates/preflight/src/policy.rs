@@ -3,6 +3,7 @@
 //! One [`Policy`] goes in, one [`Report`](crate::report::Report) comes out. Every field is
 //! public and documented with its default; `Policy::for_class` is the usual way to build one.
 
+use crate::report::Severity;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -251,6 +252,24 @@ pub struct Thresholds {
     /// and little colour. Default 200 (light grey or beige tables measure 170-200 on the
     /// synthetic set, white paper and tables 205-245).
     pub white_background_luma: f64,
+    /// A face counts when the detector (SeetaFace's frontal cascade) scores it at least
+    /// this. Default 3.85, the `rustface` crate's own default: real portraits on the
+    /// specimen scans and the real photos score 4.5..32 (median 25), drawn faces and a
+    /// seal on a card back up to 3.7 (docs/accuracy.md).
+    pub min_face_score: f64,
+    /// `selfie_face_too_small` when the selfie's face is narrower than this fraction of the
+    /// frame's short side. Default 0.2 (Smile ID's web capture asks for 0.35..0.5).
+    pub min_selfie_face: f64,
+    /// In a selfie, another face counts (`selfie_multiple_faces`) when it is at least this
+    /// fraction of the main face's width: bystanders far behind do not. Default 0.5.
+    pub second_face: f64,
+    /// How much the face findings weigh: `portrait_not_found` (when `Policy::faces`
+    /// asks for one) and the `selfie_*` findings. `Warn` by default and in `lenient`,
+    /// `Reject` in `strict`. Not `Reject` by default: the detector finds real faces (21 of
+    /// 21 specimen portraits, 171 of 173 on real photos with the document in the frame, 15
+    /// of 16 single-face photos) but not drawn ones, so a render with a drawn portrait
+    /// would be turned away on the detector's word alone (docs/accuracy.md).
+    pub face_severity: Severity,
 }
 
 impl Thresholds {
@@ -270,6 +289,10 @@ impl Thresholds {
             tight_margin: 0.02,
             min_coverage: 0.20,
             white_background_luma: 200.0,
+            min_face_score: 3.85,
+            min_selfie_face: 0.2,
+            second_face: 0.5,
+            face_severity: Severity::Warn,
         }
     }
 
@@ -287,6 +310,7 @@ impl Thresholds {
             tight_margin: 0.03,
             min_coverage: 0.35,
             white_background_luma: 190.0,
+            face_severity: Severity::Reject,
             ..Self::default_profile()
         }
     }
@@ -337,6 +361,12 @@ pub struct Policy {
     pub encode: EncodeOptions,
     /// Capture-quality thresholds. Default `Thresholds::default_profile()`.
     pub thresholds: Thresholds,
+    /// Whether to look for faces (weighed by `Thresholds::face_severity`): the holder's
+    /// portrait on a document (`portrait_not_found`), one clear face in a selfie
+    /// (`selfie_*`). `false` skips the search (no cost). Default `true`; the back of an ID
+    /// card carries no portrait, so `package` sets `false` for `--id-back`, and so does a
+    /// caller checking a back alone.
+    pub faces: bool,
 }
 
 impl Default for Policy {
@@ -353,6 +383,7 @@ impl Policy {
             limits: Limits::default(),
             encode: EncodeOptions::default(),
             thresholds: Thresholds::default(),
+            faces: true,
         }
     }
 

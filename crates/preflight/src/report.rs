@@ -85,6 +85,14 @@ pub enum FindingCode {
     DuplicateImage,
     /// A photo of the package is another one of it re-encoded or resized (perceptual hash).
     ImageReused,
+    /// No face on a document that must show its holder's portrait.
+    PortraitNotFound,
+    /// No face in the selfie.
+    SelfieNoFace,
+    /// More than one face in the selfie (bystanders far behind do not count).
+    SelfieMultipleFaces,
+    /// The selfie's face is a small part of the frame.
+    SelfieFaceTooSmall,
 }
 
 impl FindingCode {
@@ -115,6 +123,10 @@ impl FindingCode {
             FindingCode::Overexposed => "overexposed",
             FindingCode::DuplicateImage => "duplicate_image",
             FindingCode::ImageReused => "image_reused",
+            FindingCode::PortraitNotFound => "portrait_not_found",
+            FindingCode::SelfieNoFace => "selfie_no_face",
+            FindingCode::SelfieMultipleFaces => "selfie_multiple_faces",
+            FindingCode::SelfieFaceTooSmall => "selfie_face_too_small",
         }
     }
 }
@@ -284,6 +296,28 @@ pub struct Metrics {
     /// job's images (`image_reused`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phash: Option<PerceptualHashes>,
+    /// The best face on the document (document classes), searched on the document's
+    /// outline (or the frame when none was found): `portrait_not_found` when it scores under
+    /// `Thresholds::min_face_score` for a type that carries a portrait.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portrait: Option<FaceBox>,
+    /// The faces in a selfie or liveness frame, best first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faces: Option<Vec<FaceBox>>,
+}
+
+/// A face found by the detector.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FaceBox {
+    /// Bounding box, upright image pixels (`[x0, y0, x1, y1]`).
+    #[serde(rename = "box")]
+    pub bbox: [u32; 4],
+    /// The detector's score (SeetaFace cascade; higher is surer).
+    pub score: f64,
+    /// For the portrait: quarter turns clockwise that bring the document upright, as the
+    /// face shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub turns: Option<u8>,
 }
 
 /// 64-bit perceptual hashes (pHash), written as 16 hex digits.

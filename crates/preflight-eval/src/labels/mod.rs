@@ -125,6 +125,8 @@ pub struct Truth {
     pub white_background: Option<bool>,
     /// Fingers or objects cover part of the document (no check scores this yet).
     pub occluded: Option<bool>,
+    /// The document shows its holder's portrait (in the frame).
+    pub portrait: Option<bool>,
     /// The labels describe a capture the service should accept.
     pub good: bool,
 }

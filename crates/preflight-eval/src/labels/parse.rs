@@ -47,6 +47,10 @@ pub(super) fn parse_row(schema: Schema, row: &BTreeMap<&str, &str>) -> Result<Pa
                 blurry: flag(row.get("blur")),
                 glare: flag(row.get("glare")),
                 occluded: flag(row.get("occluded")),
+                // Every document type of the set (DLC-2021's mock IDs and passports)
+                // prints its holder's portrait on the side photographed; a document cut
+                // by the frame may have lost it, so those are not labelled.
+                portrait: in_frame.then_some(true),
                 ..Truth::default()
             };
             t.good = in_frame && t.blurry == Some(false) && t.occluded == Some(false);
@@ -92,6 +96,7 @@ pub(super) fn parse_row(schema: Schema, row: &BTreeMap<&str, &str>) -> Result<Pa
                 tight: flag(row.get("tightly_cropped")),
                 glare: flag(row.get("glare")),
                 occluded: flag(row.get("occluded")),
+                portrait: flag(row.get("face_on_doc")),
                 // Specimen scans are cropped to the page: the service wants background
                 // around the document, so none counts as a good capture.
                 ..Truth::default()

@@ -11,6 +11,7 @@ pub(super) fn label(check: Check, t: &Truth) -> Option<bool> {
         Check::Blurry => t.blurry,
         Check::TooMuchBackground => t.too_much_background,
         Check::WhiteBackground => t.white_background,
+        Check::PortraitNotFound => t.portrait.map(|p| !p),
         _ => None,
     }
 }

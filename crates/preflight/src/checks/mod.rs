@@ -5,8 +5,10 @@
 //! `checks::file_size` (file_too_small, file_too_large), `checks::framing`
 //! (document_not_found, document_cut_off, tightly_cropped, too_much_background,
 //! white_background, wrong_orientation), `checks::quality` (glare, blurry, too_dark,
-//! overexposed).
+//! overexposed), `checks::faces` (portrait_not_found, selfie_no_face,
+//! selfie_multiple_faces, selfie_face_too_small).
 
+pub mod faces;
 pub mod file_size;
 pub mod framing;
 pub mod input;

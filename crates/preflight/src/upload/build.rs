@@ -158,8 +158,8 @@ pub fn package(request: &PackageRequest, template: &Policy) -> Result<Package> {
         .par_bridge()
         .map(|i| {
             let input = &request.images[i];
-            let mut policy = template.clone();
-            policy.class = input.role.class(request.id_info.id_type.as_deref());
+            let policy =
+                super::role_policy(template, input.role, request.id_info.id_type.as_deref());
             (i, batch::fix_isolated(&input.data, &input.path, &policy))
         })
         .collect();

@@ -26,3 +26,39 @@ pub use build::{
 pub use info::check_info;
 pub use read::{read_zip, ReadZip, ZipEntry};
 pub use validate::{validate_zip, EntryReport, Validation, ZipFinding, ZipLimits};
+
+use crate::policy::Policy;
+use crate::protocol::Role;
+
+/// The policy one image of a job is checked under: its role's class, and no face looked
+/// for on the ID's back (a card's back carries no portrait).
+fn role_policy(template: &Policy, role: Role, id_type: Option<&str>) -> Policy {
+    Policy {
+        class: role.class(id_type),
+        faces: template.faces && role != Role::IdBack,
+        ..template.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::DocumentClass;
+
+    #[test]
+    fn faces_are_looked_for_on_the_front_and_the_selfie_not_on_the_back() {
+        let template = Policy::default();
+        let faces = |role| role_policy(&template, role, Some("PASSPORT")).faces;
+        assert!(faces(Role::IdFront) && faces(Role::Selfie));
+        assert!(!faces(Role::IdBack));
+        assert_eq!(
+            role_policy(&template, Role::IdFront, Some("PASSPORT")).class,
+            DocumentClass::Passport
+        );
+        let off = Policy {
+            faces: false,
+            ..Policy::default()
+        };
+        assert!(!role_policy(&off, Role::IdFront, None).faces);
+    }
+}

@@ -191,8 +191,7 @@ pub fn validate_zip(bytes: &[u8], path: &str, template: &Policy, limits: &ZipLim
                 .with_max_len(1)
                 .filter_map(|image| {
                     let data = image.data.as_deref()?;
-                    let mut policy = template.clone();
-                    policy.class = image.role.class(info.id_type.as_deref());
+                    let policy = super::role_policy(template, image.role, info.id_type.as_deref());
                     let name = format!("{path}!{}", image.entry);
                     let report = batch::check_isolated(data, &name, &policy);
                     // Neither JPEG nor PNG was reported by `check_info`.

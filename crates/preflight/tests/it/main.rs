@@ -8,6 +8,8 @@ mod fixtures;
 mod degenerate;
 // `fix`: the byte window, the size search, keeping pixels when nothing needs changing.
 mod fix;
+// Faces on real images: the portrait on documents turned any way, selfies with one, two or no face.
+mod faces;
 // Every input format (BMP, TIFF, WebP, GIF, PNG alpha/16-bit, CMYK JPEG): read by content, fixed faithfully.
 mod formats;
 // Hostile and broken input: the committed corpus, generated hazards, panic isolation.

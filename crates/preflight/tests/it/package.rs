@@ -31,8 +31,14 @@ fn request(inline: bool, partner: bool) -> PackageRequest {
     }
 }
 
+/// The job's renders: their portraits are drawn and the "selfie" is a render of a card, so
+/// no face is looked for (`faces`); which roles are asked for one is tested in
+/// `upload::tests`.
 fn template() -> Policy {
-    Policy::for_class(DocumentClass::IdCard)
+    Policy {
+        faces: false,
+        ..Policy::for_class(DocumentClass::IdCard)
+    }
 }
 
 fn entries(zip: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {

@@ -1,0 +1,356 @@
+//! Faces: the portrait printed on the document, and the face in a selfie.
+//!
+//! The detector is SeetaFace's frontal cascade (`rustface`, pure Rust). Its model ships
+//! inside this crate (`models/seeta_fd_frontal_v1.0.bin`, BSD-2, the file the `rustface`
+//! crate carries) and is parsed once per process. The cascade's window is 40 px and its
+//! image pyramid starts at the image's own size, so the smallest face it finds is 40 px
+//! wide: each search first resamples its image so that the smallest face worth finding is
+//! at least that wide, and its cost follows the resampled image's pixels.
+//!
+//! - The **portrait** is searched on the document itself: the outline's quad resampled to
+//!   a landscape rectangle, as it lies and upside down (the document's own "up" is not
+//!   known), so a card lying sideways or upside down in the frame still shows the detector
+//!   an upright face. The first turn that holds a face wins: that turn is also which way up
+//!   the document lies. Then, if need be, the whole frame as it stands ([`portrait`]).
+//! - The **selfie** is searched on the whole frame ([`faces`]).
+
+use crate::analysis::Analysis;
+use rustface::{Detector, ImageData, Model};
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+/// The model file, as the `rustface` crate ships it.
+const MODEL: &[u8] = include_bytes!("../models/seeta_fd_frontal_v1.0.bin");
+
+/// The cascade's window: the smallest face it finds, in pixels of the searched image.
+const WINDOW: f64 = 40.0;
+
+/// The lowest cascade score a detection is returned at; the checks apply their own
+/// threshold (`Thresholds::min_face_score`) to the best one, and the report carries it.
+const RETURN_SCORE: f64 = 1.0;
+
+/// A face: its box in upright image pixels `[x0, y0, x1, y1]`, and the cascade's score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Face {
+    /// Box in upright image pixels (axis-aligned around the face as the document shows it).
+    pub bbox: [f64; 4],
+    /// The cascade's score (higher is surer; SeetaFace's own examples keep ≥ 2).
+    pub score: f64,
+    /// Quarter turns clockwise that bring the document upright (0 for a selfie).
+    pub turns: u8,
+}
+
+/// A grey image.
+struct Grey {
+    w: u32,
+    h: u32,
+    px: Vec<u8>,
+}
+
+fn model() -> Option<&'static Model> {
+    static PARSED: OnceLock<Option<Model>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| rustface::read_model(MODEL).ok())
+        .as_ref()
+}
+
+thread_local! {
+    /// One detector per thread: its buffers are reused from image to image.
+    static DETECTOR: RefCell<Option<Box<dyn Detector>>> = RefCell::new(model().map(|m| {
+        let mut d = rustface::create_detector_with_model(m.clone());
+        d.set_score_thresh(RETURN_SCORE);
+        d.set_pyramid_scale_factor(0.8);
+        d.set_slide_window_step(4, 4);
+        d
+    }));
+}
+
+/// Faces on `g`, as boxes `[x0, y0, x1, y1]` in `g`'s pixels with their scores, best first.
+/// Empty when the image is smaller than the window.
+fn detect(g: &Grey) -> Vec<([f64; 4], f64)> {
+    if f64::from(g.w.min(g.h)) < WINDOW {
+        return Vec::new();
+    }
+    let mut faces: Vec<([f64; 4], f64)> = DETECTOR.with(|d| {
+        let mut d = d.borrow_mut();
+        let Some(d) = d.as_mut() else {
+            return Vec::new();
+        };
+        let image = ImageData::new(&g.px, g.w, g.h);
+        d.detect(&image)
+            .iter()
+            .map(|f| {
+                let b = f.bbox();
+                let (x, y) = (f64::from(b.x()), f64::from(b.y()));
+                let box_ = [x, y, x + f64::from(b.width()), y + f64::from(b.height())];
+                (box_, f.score())
+            })
+            .collect()
+    });
+    faces.sort_by(|a, b| b.1.total_cmp(&a.1));
+    faces
+}
+
+/// The map from the unit square onto a quad (corners for (0,0), (1,0), (1,1), (0,1)):
+/// Heckbert's closed form of the projective map, `[a, b, c, d, e, f, g, h]` with
+/// `x = (a u + b v + c) / (g u + h v + 1)`, `y = (d u + e v + f) / (g u + h v + 1)`.
+fn square_to_quad(q: [[f64; 2]; 4]) -> [f64; 8] {
+    let [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = q;
+    let (dx3, dy3) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
+    let (dx1, dy1, dx2, dy2) = (x1 - x2, y1 - y2, x3 - x2, y3 - y2);
+    let den = dx1 * dy2 - dx2 * dy1;
+    let (g, h) = if (dx3 == 0.0 && dy3 == 0.0) || den.abs() < 1e-12 {
+        (0.0, 0.0)
+    } else {
+        ((dx3 * dy2 - dx2 * dy3) / den, (dx1 * dy3 - dx3 * dy1) / den)
+    };
+    [
+        x1 - x0 + g * x1,
+        x3 - x0 + h * x3,
+        x0,
+        y1 - y0 + g * y1,
+        y3 - y0 + h * y3,
+        y0,
+        g,
+        h,
+    ]
+}
+
+fn apply(m: &[f64; 8], u: f64, v: f64) -> [f64; 2] {
+    let w = m[6] * u + m[7] * v + 1.0;
+    [
+        (m[0] * u + m[1] * v + m[2]) / w,
+        (m[3] * u + m[4] * v + m[5]) / w,
+    ]
+}
+
+/// Bilinear luma at plane coordinates (pixel centres at integer + 0.5), clamped to the plane.
+fn sample(a: &Analysis, x: f64, y: f64) -> u8 {
+    let (w, h) = (a.width as usize, a.height as usize);
+    let fx = (x - 0.5).clamp(0.0, (w - 1) as f64);
+    let fy = (y - 0.5).clamp(0.0, (h - 1) as f64);
+    let (x0, y0) = (fx as usize, fy as usize);
+    let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+    let (tx, ty) = (fx - x0 as f64, fy - y0 as f64);
+    let p = |x: usize, y: usize| f64::from(a.luma[y * w + x]);
+    let top = p(x0, y0) + (p(x1, y0) - p(x0, y0)) * tx;
+    let bottom = p(x0, y1) + (p(x1, y1) - p(x0, y1)) * tx;
+    (top + (bottom - top) * ty).round() as u8
+}
+
+/// The quad (plane pixels) resampled onto a `w × h` rectangle by the projective map.
+fn rectify(a: &Analysis, map: &[f64; 8], w: u32, h: u32) -> Grey {
+    let mut px = Vec::with_capacity((w * h) as usize);
+    for y in 0..h {
+        let v = (f64::from(y) + 0.5) / f64::from(h);
+        for x in 0..w {
+            let u = (f64::from(x) + 0.5) / f64::from(w);
+            let [sx, sy] = apply(map, u, v);
+            px.push(sample(a, sx, sy));
+        }
+    }
+    Grey { w, h, px }
+}
+
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
+}
+
+/// Long side, in pixels, the document is resampled to for the portrait search. A portrait's
+/// face measures 0.15..0.28 of the document's long side (ICAO's 35 × 45 mm photo on a
+/// 125 mm page, a 25 × 32 mm photo on an 85.6 mm card; measured 0.149..0.285 on the real
+/// photos), so at 320 px the smallest is 48 px, above the cascade's 40 px window.
+pub const DOCUMENT_LONG_SIDE: u32 = 320;
+
+/// Long side the whole frame is resampled to when the outline holds no face (the outline
+/// may be a wrong one: the portrait's own frame, a newspaper column, a sheet of paper):
+/// faces down to 40 / 512 = 8 % of the frame's long side, a document down to about 40 % of
+/// it.
+pub const FRAME_LONG_SIDE: u32 = 512;
+
+/// Short side a selfie is resampled to: faces down to 10 % of the frame's short side.
+pub const SELFIE_SHORT_SIDE: u32 = 400;
+
+/// The portrait on the document: the best face on the outline's quad (upright image pixels,
+/// TL, TR, BR, BL; the frame when there is no outline, as for a scan cropped to the page),
+/// or on the whole frame when the quad holds no face scoring `min_score`. The quad is
+/// resampled to [`DOCUMENT_LONG_SIDE`] and searched in its two landscape turns (both
+/// classes print their portrait side landscape); the frame is searched as it stands, at
+/// [`FRAME_LONG_SIDE`]. `None` when nothing looks like a face.
+pub fn portrait(a: &Analysis, quad: Option<[[f64; 2]; 4]>, min_score: f64) -> Option<Face> {
+    if a.width < 2 || a.height < 2 || a.luma.len() != (a.width * a.height) as usize {
+        return None;
+    }
+    let s = f64::from(a.scale);
+    let (w, h) = (f64::from(a.width), f64::from(a.height));
+    let frame = [[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]];
+    let q = quad.map_or(frame, |q| q.map(|p| [p[0] / s, p[1] / s]));
+    let (top, left) = sides(q);
+    let turns = if top >= left { [0, 2] } else { [1, 3] };
+    let on_document = search(a, q, DOCUMENT_LONG_SIDE, &turns, min_score);
+    if on_document.is_some_and(|f| f.score >= min_score) {
+        return on_document;
+    }
+    let on_frame = search(a, frame, FRAME_LONG_SIDE, &[0], min_score);
+    match (on_document, on_frame) {
+        (Some(d), Some(f)) => Some(if f.score > d.score { f } else { d }),
+        (d, f) => d.or(f),
+    }
+}
+
+/// The mean lengths of a quad's top/bottom and left/right sides.
+fn sides(q: [[f64; 2]; 4]) -> (f64, f64) {
+    (
+        (dist(q[0], q[1]) + dist(q[3], q[2])) / 2.0,
+        (dist(q[0], q[3]) + dist(q[1], q[2])) / 2.0,
+    )
+}
+
+/// The best face on quad `q` (plane pixels), resampled to `long_side` along its long side,
+/// in each of `turns` (quarter turns: turn k starts the rectangle at corner k) until one
+/// scores `min_score`.
+fn search(
+    a: &Analysis,
+    q: [[f64; 2]; 4],
+    long_side: u32,
+    turns: &[usize],
+    min_score: f64,
+) -> Option<Face> {
+    let s = f64::from(a.scale);
+    let (top, left) = sides(q);
+    if !(top.is_finite() && left.is_finite()) || top.min(left) < 1.0 {
+        return None;
+    }
+    let long = f64::from(long_side);
+    let short = (long * top.min(left) / top.max(left)).round().max(1.0);
+    let mut best: Option<Face> = None;
+    for &k in turns {
+        let corners = [0, 1, 2, 3].map(|i| q[(i + k) % 4]);
+        // The rectangle's top is the quad's side from corner k: long when k and the quad's
+        // own long side agree.
+        let (w, h) = if (k % 2 == 0) == (top >= left) {
+            (long, short)
+        } else {
+            (short, long)
+        };
+        let map = square_to_quad(corners);
+        let g = rectify(a, &map, w as u32, h as u32);
+        let Some(&(b, score)) = detect(&g).first() else {
+            continue;
+        };
+        // The box's corners back through the map, to upright image pixels.
+        let corners = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]
+            .map(|[x, y]| apply(&map, x / w, y / h).map(|v| v * s));
+        let (xs, ys) = (corners.map(|p| p[0]), corners.map(|p| p[1]));
+        let face = Face {
+            bbox: [
+                xs.iter().copied().fold(f64::INFINITY, f64::min),
+                ys.iter().copied().fold(f64::INFINITY, f64::min),
+                xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            ],
+            score,
+            turns: ((4 - k) % 4) as u8,
+        };
+        if best.is_none_or(|f| score > f.score) {
+            best = Some(face);
+        }
+        if score >= min_score {
+            break;
+        }
+    }
+    best
+}
+
+/// The faces in a selfie, best first, as boxes in upright image pixels: the whole plane
+/// resampled so that its short side is [`SELFIE_SHORT_SIDE`] (a face narrower than a tenth
+/// of the short side is not searched for).
+pub fn faces(a: &Analysis) -> Vec<Face> {
+    if a.width < 2 || a.height < 2 || a.luma.len() != (a.width * a.height) as usize {
+        return Vec::new();
+    }
+    let (pw, ph) = (f64::from(a.width), f64::from(a.height));
+    let k = f64::from(SELFIE_SHORT_SIDE) / pw.min(ph);
+    let (w, h) = ((pw * k).round().max(1.0), (ph * k).round().max(1.0));
+    let quad = [[0.0, 0.0], [pw, 0.0], [pw, ph], [0.0, ph]];
+    let map = square_to_quad(quad);
+    let g = rectify(a, &map, w as u32, h as u32);
+    let s = f64::from(a.scale) / k;
+    detect(&g)
+        .into_iter()
+        .map(|(b, score)| Face {
+            bbox: b.map(|v| v * s),
+            score,
+            turns: 0,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_model_parses() {
+        assert!(model().is_some());
+    }
+
+    fn plane(w: u32, h: u32) -> Analysis {
+        let n = (w * h) as usize;
+        Analysis {
+            width: w,
+            height: h,
+            scale: 1.0,
+            luma: (0..n).map(|i| (i * 37 % 251) as u8).collect(),
+            cb: vec![128; n],
+            cr: vec![128; n],
+        }
+    }
+
+    #[test]
+    fn rectifying_the_frame_at_its_own_size_keeps_every_pixel() {
+        let a = plane(37, 23);
+        let (w, h) = (f64::from(a.width), f64::from(a.height));
+        let map = square_to_quad([[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]]);
+        let g = rectify(&a, &map, a.width, a.height);
+        assert_eq!(g.px, a.luma);
+    }
+
+    #[test]
+    fn degenerate_planes_and_quads_find_nothing_without_panicking() {
+        for (w, h) in [
+            (1, 1),
+            (1, 3000),
+            (3000, 1),
+            (2, 2),
+            (39, 39),
+            (40, 2),
+            (2, 1024),
+        ] {
+            let a = plane(w, h);
+            assert_eq!(portrait(&a, None, 3.85), None, "{w}x{h}");
+            assert!(faces(&a).is_empty(), "{w}x{h}");
+        }
+        let a = plane(200, 100);
+        let point = [[50.0, 50.0]; 4];
+        let line = [[0.0, 0.0], [100.0, 0.0], [100.0, 0.0], [0.0, 0.0]];
+        let nan = [[f64::NAN, 0.0], [100.0, 0.0], [100.0, 50.0], [0.0, 50.0]];
+        for q in [point, line, nan] {
+            // A quad with no area is not searched; the frame still is (nothing there).
+            assert_eq!(portrait(&a, Some(q), 3.85), None);
+        }
+    }
+
+    #[test]
+    fn the_square_maps_onto_the_quad_corners() {
+        let q = [[10.0, 20.0], [110.0, 25.0], [105.0, 90.0], [12.0, 80.0]];
+        let m = square_to_quad(q);
+        for (p, (u, v)) in q
+            .iter()
+            .zip([(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
+        {
+            let r = apply(&m, u, v);
+            assert!(dist(r, *p) < 1e-9, "{r:?} vs {p:?}");
+        }
+    }
+}
