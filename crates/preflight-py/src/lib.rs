@@ -25,8 +25,14 @@ create_exception!(
     "The library could not do what was asked: args are (code, message)."
 );
 
-/// The policy for a class (or an id_type) and a threshold profile, as the CLI builds it.
-fn policy(class: Option<&str>, id_type: Option<&str>, profile: &str) -> PyResult<Policy> {
+/// The policy for a class (or an id_type) and a threshold profile, as the CLI builds it;
+/// `faces` off skips the face search (the back of an ID card: `--no-faces`).
+fn policy(
+    class: Option<&str>,
+    id_type: Option<&str>,
+    profile: &str,
+    faces: bool,
+) -> PyResult<Policy> {
     let named = class
         .map(|c| {
             DocumentClass::parse(c).ok_or_else(|| {
@@ -37,11 +43,12 @@ fn policy(class: Option<&str>, id_type: Option<&str>, profile: &str) -> PyResult
         })
         .transpose()?;
     let class = DocumentClass::choose(named, id_type);
-    Policy::with_profile(class, profile).ok_or_else(|| {
+    let policy = Policy::with_profile(class, profile).ok_or_else(|| {
         PyValueError::new_err(format!(
             "unknown profile {profile:?}: use default, strict or lenient"
         ))
-    })
+    })?;
+    Ok(Policy { faces, ..policy })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
@@ -60,7 +67,7 @@ fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> PyResult<T>
 
 /// Check one image; returns the report as JSON.
 #[pyfunction]
-#[pyo3(signature = (data, class_=None, id_type=None, profile="default", path="<bytes>"))]
+#[pyo3(signature = (data, class_=None, id_type=None, profile="default", path="<bytes>", faces=true))]
 fn check(
     py: Python<'_>,
     data: &[u8],
@@ -68,8 +75,9 @@ fn check(
     id_type: Option<&str>,
     profile: &str,
     path: &str,
+    faces: bool,
 ) -> PyResult<String> {
-    let policy = policy(class_, id_type, profile)?;
+    let policy = policy(class_, id_type, profile, faces)?;
     let report = py.detach(|| check_isolated(data, path, &policy));
     to_json(&report)
 }
@@ -78,7 +86,8 @@ fn check(
 /// (JSON) per image, in order. One bad image gives its own error report and never stops the
 /// others.
 #[pyfunction]
-#[pyo3(signature = (items, class_=None, id_type=None, profile="default", paths=None, jobs=0))]
+#[pyo3(signature = (items, class_=None, id_type=None, profile="default", paths=None, jobs=0, faces=true))]
+#[allow(clippy::too_many_arguments)]
 fn check_many(
     py: Python<'_>,
     items: Vec<Vec<u8>>,
@@ -87,8 +96,9 @@ fn check_many(
     profile: &str,
     paths: Option<Vec<String>>,
     jobs: usize,
+    faces: bool,
 ) -> PyResult<Vec<String>> {
-    let policy = policy(class_, id_type, profile)?;
+    let policy = policy(class_, id_type, profile, faces)?;
     if let Some(p) = &paths {
         if p.len() != items.len() {
             return Err(PyValueError::new_err(format!(
@@ -115,7 +125,7 @@ fn check_many(
 
 /// Fix one image: returns `(jpeg bytes or None, report JSON)`.
 #[pyfunction]
-#[pyo3(signature = (data, class_=None, id_type=None, profile="default", path="<bytes>"))]
+#[pyo3(signature = (data, class_=None, id_type=None, profile="default", path="<bytes>", faces=true))]
 fn fix<'py>(
     py: Python<'py>,
     data: &[u8],
@@ -123,8 +133,9 @@ fn fix<'py>(
     id_type: Option<&str>,
     profile: &str,
     path: &str,
+    faces: bool,
 ) -> PyResult<(Option<Bound<'py, PyBytes>>, String)> {
-    let policy = policy(class_, id_type, profile)?;
+    let policy = policy(class_, id_type, profile, faces)?;
     let fixed = py.detach(|| fix_isolated(data, path, &policy));
     let jpeg = fixed.jpeg.as_deref().map(|j| PyBytes::new(py, j));
     Ok((jpeg, to_json(&fixed.report)?))
@@ -181,7 +192,7 @@ fn package_job<'py>(
     profile: &str,
     jobs: usize,
 ) -> PyResult<(Option<Bound<'py, PyBytes>>, String, Vec<String>)> {
-    let template = policy(None, None, profile)?;
+    let template = policy(None, None, profile, true)?;
     let images = images
         .into_iter()
         .map(|(r, data, path)| {

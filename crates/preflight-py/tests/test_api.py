@@ -52,6 +52,22 @@ def test_check_finds_what_the_generator_put_there(render):
     assert "document_cut_off" in codes(cut, "reject") or "tightly_cropped" in codes(cut, "reject")
 
 
+def test_faces_false_skips_the_face_search_as_the_cli_no_faces_does(cli, render):
+    path = render("good", 11)
+    data = path.read_bytes()
+    on = kp.check(data, path=str(path))
+    off = kp.check(data, path=str(path), faces=False)
+    assert "portrait_not_found" not in codes(off)
+    assert "portrait" not in off["metrics"]
+    # With faces, the portrait is searched: found (metrics.portrait) or reported missing.
+    assert "portrait" in on["metrics"] or "portrait_not_found" in codes(on)
+    theirs = [r for r in cli_json(cli, "check", "--no-faces", str(path)) if r["type"] == "report"]
+    assert off == theirs[0]
+    assert [r["metrics"].get("portrait") for r in kp.check_many([data], faces=False)] == [None]
+    _, fixed = kp.fix(data, faces=False)
+    assert "portrait_not_found" not in codes(fixed)
+
+
 def test_an_unreadable_input_is_an_error_report_not_an_exception(render):
     r = kp.check(b"this is not an image", path="note.txt")
     assert r["verdict"] == "error"

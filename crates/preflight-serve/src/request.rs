@@ -3,12 +3,14 @@
 
 use super::*;
 
-/// The class, id_type and profile of an image request.
+/// The class, id_type and profile of an image request, and `faces=false` to skip the face
+/// search (the back of an ID card, as `--no-faces`).
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct Params {
     class: Option<String>,
     id_type: Option<String>,
     profile: Option<String>,
+    faces: Option<bool>,
 }
 
 impl Params {
@@ -25,6 +27,7 @@ impl Params {
         };
         let class = DocumentClass::choose(named, self.id_type.as_deref());
         let mut policy = Policy::for_class(class);
+        policy.faces = self.faces.unwrap_or(true);
         policy.thresholds = match &self.profile {
             None => config.thresholds.clone(),
             Some(p) => Thresholds::named(p).ok_or_else(|| {

@@ -105,6 +105,17 @@ async fn check_answers_the_library_report_from_a_raw_body_or_a_form() {
     let report = json(&body);
     assert_eq!(report, library_report(cut(), DocumentClass::Passport));
     assert_eq!(report["verdict"], "reject");
+
+    // `faces=false`: no face searched, as `--no-faces` (the back of an ID card).
+    let (status, _, body) = call(app(), post("/v1/check?faces=false", good().clone())).await;
+    assert_eq!(status, StatusCode::OK);
+    let no_faces = Policy {
+        faces: false,
+        ..Policy::for_class(DocumentClass::IdCard)
+    };
+    let expected = serde_json::to_value(check_isolated(good(), "<upload>", &no_faces)).unwrap();
+    assert_eq!(json(&body), expected);
+    assert!(json(&body)["metrics"].get("portrait").is_none());
 }
 
 #[tokio::test]

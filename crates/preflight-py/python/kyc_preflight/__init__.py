@@ -92,14 +92,16 @@ def check(
     id_type: Optional[str] = None,
     profile: str = "default",
     path: str = "<bytes>",
+    faces: bool = True,
 ) -> Report:
     """Check one image and return its report.
 
     ``class_`` is ``id-card``, ``passport``, ``selfie`` or ``liveness`` (default: from
     ``id_type``, else ``id-card``); ``profile`` is ``default``, ``strict`` or ``lenient``;
-    ``path`` is only written into the report.
+    ``path`` is only written into the report; ``faces=False`` skips the face search (the
+    holder's portrait, a selfie's face: for the back of an ID card, which carries none).
     """
-    return json.loads(_native.check(_bytes(data), class_, id_type, profile, path))
+    return json.loads(_native.check(_bytes(data), class_, id_type, profile, path, faces))
 
 
 def check_many(
@@ -110,9 +112,11 @@ def check_many(
     profile: str = "default",
     paths: Optional[Sequence[str]] = None,
     jobs: int = 0,
+    faces: bool = True,
 ) -> List[Report]:
     """Check many images on ``jobs`` threads (0: one per core); one report per image, in
-    order. A bad image gets an error report; the others are checked as usual."""
+    order. A bad image gets an error report; the others are checked as usual. ``faces`` as
+    for :func:`check`."""
     if jobs < 0:
         raise ValueError("jobs must be 0 (one per core) or more")
     raw = _native.check_many(
@@ -122,6 +126,7 @@ def check_many(
         profile,
         list(paths) if paths is not None else None,
         jobs,
+        faces,
     )
     return [json.loads(r) for r in raw]
 
@@ -133,12 +138,14 @@ def fix(
     id_type: Optional[str] = None,
     profile: str = "default",
     path: str = "<bytes>",
+    faces: bool = True,
 ) -> Tuple[Optional[bytes], Report]:
     """Make the upright, metadata-free JPEG inside the service's byte window.
 
     Returns ``(jpeg, report)``; ``jpeg`` is ``None`` when no compliant file can be made
-    (the report says why: a ``reject`` finding or ``verdict == "error"``)."""
-    jpeg, report = _native.fix(_bytes(data), class_, id_type, profile, path)
+    (the report says why: a ``reject`` finding or ``verdict == "error"``). ``faces`` as for
+    :func:`check`."""
+    jpeg, report = _native.fix(_bytes(data), class_, id_type, profile, path, faces)
     return jpeg, json.loads(report)
 
 

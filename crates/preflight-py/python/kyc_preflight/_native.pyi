@@ -14,6 +14,7 @@ def check(
     id_type: Optional[str] = None,
     profile: str = "default",
     path: str = "<bytes>",
+    faces: bool = True,
 ) -> str: ...
 def check_many(
     items: List[bytes],
@@ -22,6 +23,7 @@ def check_many(
     profile: str = "default",
     paths: Optional[List[str]] = None,
     jobs: int = 0,
+    faces: bool = True,
 ) -> List[str]: ...
 def fix(
     data: bytes,
@@ -29,6 +31,7 @@ def fix(
     id_type: Optional[str] = None,
     profile: str = "default",
     path: str = "<bytes>",
+    faces: bool = True,
 ) -> Tuple[Optional[bytes], str]: ...
 def validate_zip_bytes(data: bytes, path: str = "<bytes>", jobs: int = 0) -> str: ...
 def package_job(
