@@ -171,6 +171,11 @@ pub const FRAME_LONG_SIDE: u32 = 512;
 /// Short side a selfie is resampled to: faces down to 10 % of the frame's short side.
 pub const SELFIE_SHORT_SIDE: u32 = 400;
 
+/// The most a selfie's long side is resampled to (a 2:1 frame; phones shoot 4:3 and 16:9):
+/// a frame of any other shape is resampled to fit it, so a 3 × 1024 plane does not become a
+/// 400 × 136,533 image.
+pub const SELFIE_LONG_SIDE: u32 = 800;
+
 /// The portrait on the document: the best face on the outline's quad (upright image pixels,
 /// TL, TR, BR, BL; the frame when there is no outline, as for a scan cropped to the page),
 /// or on the whole frame when the quad holds no face scoring `min_score`. The quad is
@@ -262,16 +267,23 @@ fn search(
     best
 }
 
+/// The size a `pw × ph` plane is resampled to for the selfie search.
+fn selfie_size(pw: f64, ph: f64) -> (f64, f64) {
+    let short = f64::from(SELFIE_SHORT_SIDE) / pw.min(ph);
+    let k = short.min(f64::from(SELFIE_LONG_SIDE) / pw.max(ph));
+    ((pw * k).round().max(1.0), (ph * k).round().max(1.0))
+}
+
 /// The faces in a selfie, best first, as boxes in upright image pixels: the whole plane
 /// resampled so that its short side is [`SELFIE_SHORT_SIDE`] (a face narrower than a tenth
-/// of the short side is not searched for).
+/// of the short side is not searched for) and its long side at most [`SELFIE_LONG_SIDE`].
 pub fn faces(a: &Analysis) -> Vec<Face> {
     if a.width < 2 || a.height < 2 || a.luma.len() != (a.width * a.height) as usize {
         return Vec::new();
     }
     let (pw, ph) = (f64::from(a.width), f64::from(a.height));
-    let k = f64::from(SELFIE_SHORT_SIDE) / pw.min(ph);
-    let (w, h) = ((pw * k).round().max(1.0), (ph * k).round().max(1.0));
+    let (w, h) = selfie_size(pw, ph);
+    let k = w / pw;
     let quad = [[0.0, 0.0], [pw, 0.0], [pw, ph], [0.0, ph]];
     let map = square_to_quad(quad);
     let g = rectify(a, &map, w as u32, h as u32);
@@ -331,6 +343,11 @@ mod tests {
             assert_eq!(portrait(&a, None, 3.85), None, "{w}x{h}");
             assert!(faces(&a).is_empty(), "{w}x{h}");
         }
+        // A sliver is resampled within the long-side cap, never to a giant image; a phone
+        // frame to the short side.
+        assert_eq!(selfie_size(3.0, 1024.0), (2.0, 800.0));
+        assert_eq!(selfie_size(1024.0, 768.0), (533.0, 400.0));
+        assert_eq!(selfie_size(768.0, 1365.0), (400.0, 711.0));
         let a = plane(200, 100);
         let point = [[50.0, 50.0]; 4];
         let line = [[0.0, 0.0], [100.0, 0.0], [100.0, 0.0], [0.0, 0.0]];
