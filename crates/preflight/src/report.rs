@@ -296,12 +296,12 @@ pub struct Metrics {
     /// job's images (`image_reused`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phash: Option<PerceptualHashes>,
-    /// The best face on the document (document classes), searched on the document's
-    /// outline (or the frame when none was found): `portrait_not_found` when it scores under
-    /// `Thresholds::min_face_score` for a type that carries a portrait.
+    /// The best face on the document (document classes, `Policy::faces`), searched on the
+    /// document's outline, then on the whole frame when the outline holds none:
+    /// `portrait_not_found` when it scores under `Thresholds::min_face_score`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub portrait: Option<FaceBox>,
-    /// The faces in a selfie or liveness frame, best first.
+    /// The faces in a selfie, best first (`Policy::faces`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub faces: Option<Vec<FaceBox>>,
 }

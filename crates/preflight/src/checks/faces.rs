@@ -71,8 +71,8 @@ pub fn check(m: &Metrics, frame: (u32, u32), policy: &Policy) -> Vec<Finding> {
                     FindingCode::SelfieFaceTooSmall,
                     t.face_severity,
                     format!(
-                        "the face is {:.0} % of the picture's width: come closer, the face \
-                         should fill about half of it",
+                        "the face is {:.0} % as wide as the picture's short side: come \
+                         closer, the face should fill about half of it",
                         share * 100.0
                     ),
                 )
