@@ -359,6 +359,19 @@ mod tests {
     }
 
     #[test]
+    fn a_bright_full_frame_is_searched_without_overflow() {
+        // The cascade's integral image of squares wraps past 2^32 on a bright 512 px
+        // search; it relies on wrapping arithmetic, as the C++ it ports, so the workspace
+        // turns rustface's overflow checks off in debug builds too (Cargo.toml).
+        let mut a = plane(1024, 768);
+        for (i, v) in a.luma.iter_mut().enumerate() {
+            *v = 250 - (i % 7) as u8;
+        }
+        assert!(portrait(&a, None, 3.85).is_none_or(|f| f.score < 100.0));
+        assert!(faces(&a).iter().all(|f| f.score < 100.0));
+    }
+
+    #[test]
     fn the_square_maps_onto_the_quad_corners() {
         let q = [[10.0, 20.0], [110.0, 25.0], [105.0, 90.0], [12.0, 80.0]];
         let m = square_to_quad(q);
