@@ -183,12 +183,8 @@ pub const SELFIE_LONG_SIDE: u32 = 800;
 /// classes print their portrait side landscape); the frame is searched as it stands, at
 /// [`FRAME_LONG_SIDE`]. `None` when nothing looks like a face.
 pub fn portrait(a: &Analysis, quad: Option<[[f64; 2]; 4]>, min_score: f64) -> Option<Face> {
-    if a.width < 2 || a.height < 2 || a.luma.len() != (a.width * a.height) as usize {
-        return None;
-    }
+    let frame = frame_quad(a)?;
     let s = f64::from(a.scale);
-    let (w, h) = (f64::from(a.width), f64::from(a.height));
-    let frame = [[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]];
     let q = quad.map_or(frame, |q| q.map(|p| [p[0] / s, p[1] / s]));
     let (top, left) = sides(q);
     let turns = if top >= left { [0, 2] } else { [1, 3] };
@@ -201,6 +197,16 @@ pub fn portrait(a: &Analysis, quad: Option<[[f64; 2]; 4]>, min_score: f64) -> Op
         (Some(d), Some(f)) => Some(if f.score > d.score { f } else { d }),
         (d, f) => d.or(f),
     }
+}
+
+/// The whole plane as a quad (plane pixels, TL, TR, BR, BL); `None` when the plane is too
+/// small to sample (under 2 px on a side) or its luma does not match its size.
+fn frame_quad(a: &Analysis) -> Option<[[f64; 2]; 4]> {
+    if a.width < 2 || a.height < 2 || a.luma.len() != (a.width * a.height) as usize {
+        return None;
+    }
+    let (w, h) = (f64::from(a.width), f64::from(a.height));
+    Some([[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]])
 }
 
 /// The mean lengths of a quad's top/bottom and left/right sides.
@@ -278,14 +284,13 @@ fn selfie_size(pw: f64, ph: f64) -> (f64, f64) {
 /// resampled so that its short side is [`SELFIE_SHORT_SIDE`] (a face narrower than a tenth
 /// of the short side is not searched for) and its long side at most [`SELFIE_LONG_SIDE`].
 pub fn faces(a: &Analysis) -> Vec<Face> {
-    if a.width < 2 || a.height < 2 || a.luma.len() != (a.width * a.height) as usize {
+    let Some(frame) = frame_quad(a) else {
         return Vec::new();
-    }
+    };
     let (pw, ph) = (f64::from(a.width), f64::from(a.height));
     let (w, h) = selfie_size(pw, ph);
     let k = w / pw;
-    let quad = [[0.0, 0.0], [pw, 0.0], [pw, ph], [0.0, ph]];
-    let map = square_to_quad(quad);
+    let map = square_to_quad(frame);
     let g = rectify(a, &map, w as u32, h as u32);
     let s = f64::from(a.scale) / k;
     detect(&g)
