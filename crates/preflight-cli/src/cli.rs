@@ -119,12 +119,39 @@ pub struct ClassArgs {
     /// for the back of an ID card, which carries none. Saves 15..50 ms per image.
     #[arg(long = "no-faces")]
     pub no_faces: bool,
+    /// Do not look for the machine-readable zone (mrz_* and document_expired findings).
+    #[arg(long = "no-mrz")]
+    pub no_mrz: bool,
+    /// The date document_expired compares a valid MRZ's expiry with (YYYY-MM-DD);
+    /// default today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<(i32, u32, u32)>,
+}
+
+/// `YYYY-MM-DD` as `(year, month, day)`.
+fn parse_date(s: &str) -> Result<(i32, u32, u32), String> {
+    let bad = || format!("expected YYYY-MM-DD, got {s:?}");
+    let mut it = s.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (it.next(), it.next(), it.next()) else {
+        return Err(bad());
+    };
+    let (y, m, d) = (
+        y.parse::<i32>().map_err(|_| bad())?,
+        m.parse::<u32>().map_err(|_| bad())?,
+        d.parse::<u32>().map_err(|_| bad())?,
+    );
+    if y.to_string().len() != 4 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    Ok((y, m, d))
 }
 
 impl ClassArgs {
     pub fn policy(&self) -> Policy {
         Policy {
             faces: !self.no_faces,
+            mrz: !self.no_mrz,
+            today: self.today,
             ..Policy::for_class(DocumentClass::choose(
                 self.class.map(Into::into),
                 self.id_type.as_deref(),

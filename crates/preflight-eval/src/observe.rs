@@ -43,6 +43,10 @@ pub struct Observed {
     /// edge: what a cut-off claim rests on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support: Option<f64>,
+    /// `metrics.mrz`, if a band was found: `Some(valid)` (`valid` itself `None` when the
+    /// band was not read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mrz: Option<Option<bool>>,
 }
 
 impl Observed {
@@ -97,6 +101,9 @@ impl Observed {
             blur_effect: v["metrics"]["blur_effect"].as_f64(),
             blur: v["metrics"]["blur"].as_f64(),
             support: v["metrics"]["document"]["support"].as_f64(),
+            mrz: v["metrics"]["mrz"]
+                .is_object()
+                .then(|| v["metrics"]["mrz"]["valid"].as_bool()),
         }
     }
 

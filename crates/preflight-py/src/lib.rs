@@ -26,12 +26,14 @@ create_exception!(
 );
 
 /// The policy for a class (or an id_type) and a threshold profile, as the CLI builds it;
-/// `faces` off skips the face search (the back of an ID card: `--no-faces`).
+/// `faces` off skips the face search (the back of an ID card: `--no-faces`), `mrz` off the
+/// machine-readable zone (`--no-mrz`).
 fn policy(
     class: Option<&str>,
     id_type: Option<&str>,
     profile: &str,
     faces: bool,
+    mrz: bool,
 ) -> PyResult<Policy> {
     let named = class
         .map(|c| {
@@ -48,7 +50,11 @@ fn policy(
             "unknown profile {profile:?}: use default, strict or lenient"
         ))
     })?;
-    Ok(Policy { faces, ..policy })
+    Ok(Policy {
+        faces,
+        mrz,
+        ..policy
+    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
@@ -67,7 +73,8 @@ fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> PyResult<T>
 
 /// Check one image; returns the report as JSON.
 #[pyfunction]
-#[pyo3(signature = (data, class_=None, id_type=None, profile="default", path="<bytes>", faces=true))]
+#[pyo3(signature = (data, class_=None, id_type=None, profile="default", path="<bytes>", faces=true, mrz=true))]
+#[allow(clippy::too_many_arguments)]
 fn check(
     py: Python<'_>,
     data: &[u8],
@@ -76,8 +83,9 @@ fn check(
     profile: &str,
     path: &str,
     faces: bool,
+    mrz: bool,
 ) -> PyResult<String> {
-    let policy = policy(class_, id_type, profile, faces)?;
+    let policy = policy(class_, id_type, profile, faces, mrz)?;
     let report = py.detach(|| check_isolated(data, path, &policy));
     to_json(&report)
 }
@@ -86,7 +94,7 @@ fn check(
 /// (JSON) per image, in order. One bad image gives its own error report and never stops the
 /// others.
 #[pyfunction]
-#[pyo3(signature = (items, class_=None, id_type=None, profile="default", paths=None, jobs=0, faces=true))]
+#[pyo3(signature = (items, class_=None, id_type=None, profile="default", paths=None, jobs=0, faces=true, mrz=true))]
 #[allow(clippy::too_many_arguments)]
 fn check_many(
     py: Python<'_>,
@@ -97,8 +105,9 @@ fn check_many(
     paths: Option<Vec<String>>,
     jobs: usize,
     faces: bool,
+    mrz: bool,
 ) -> PyResult<Vec<String>> {
-    let policy = policy(class_, id_type, profile, faces)?;
+    let policy = policy(class_, id_type, profile, faces, mrz)?;
     if let Some(p) = &paths {
         if p.len() != items.len() {
             return Err(PyValueError::new_err(format!(
@@ -125,7 +134,8 @@ fn check_many(
 
 /// Fix one image: returns `(jpeg bytes or None, report JSON)`.
 #[pyfunction]
-#[pyo3(signature = (data, class_=None, id_type=None, profile="default", path="<bytes>", faces=true))]
+#[pyo3(signature = (data, class_=None, id_type=None, profile="default", path="<bytes>", faces=true, mrz=true))]
+#[allow(clippy::too_many_arguments)]
 fn fix<'py>(
     py: Python<'py>,
     data: &[u8],
@@ -134,8 +144,9 @@ fn fix<'py>(
     profile: &str,
     path: &str,
     faces: bool,
+    mrz: bool,
 ) -> PyResult<(Option<Bound<'py, PyBytes>>, String)> {
-    let policy = policy(class_, id_type, profile, faces)?;
+    let policy = policy(class_, id_type, profile, faces, mrz)?;
     let fixed = py.detach(|| fix_isolated(data, path, &policy));
     let jpeg = fixed.jpeg.as_deref().map(|j| PyBytes::new(py, j));
     Ok((jpeg, to_json(&fixed.report)?))
@@ -192,7 +203,7 @@ fn package_job<'py>(
     profile: &str,
     jobs: usize,
 ) -> PyResult<(Option<Bound<'py, PyBytes>>, String, Vec<String>)> {
-    let template = policy(None, None, profile, true)?;
+    let template = policy(None, None, profile, true, true)?;
     let images = images
         .into_iter()
         .map(|(r, data, path)| {

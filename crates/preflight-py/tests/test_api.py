@@ -68,6 +68,20 @@ def test_faces_false_skips_the_face_search_as_the_cli_no_faces_does(cli, render)
     assert "portrait_not_found" not in codes(fixed)
 
 
+def test_mrz_false_skips_the_zone_as_the_cli_no_mrz_does(cli, render):
+    path = render("good", 11)
+    data = path.read_bytes()
+    on = kp.check(data, path=str(path), class_="passport", faces=False)
+    off = kp.check(data, path=str(path), class_="passport", faces=False, mrz=False)
+    # A passport's zone is searched: found (metrics.mrz) or reported missing.
+    assert "mrz" in on["metrics"] or "mrz_not_found" in codes(on)
+    assert "mrz" not in off["metrics"]
+    assert not [c for c in codes(off) if c.startswith("mrz_")]
+    args = ["check", "--class", "passport", "--no-faces", "--no-mrz", str(path)]
+    theirs = [r for r in cli_json(cli, *args) if r["type"] == "report"]
+    assert off == theirs[0]
+
+
 def test_an_unreadable_input_is_an_error_report_not_an_exception(render):
     r = kp.check(b"this is not an image", path="note.txt")
     assert r["verdict"] == "error"

@@ -3,14 +3,16 @@
 
 use super::*;
 
-/// The class, id_type and profile of an image request, and `faces=false` to skip the face
-/// search (the back of an ID card, as `--no-faces`).
+/// The class, id_type and profile of an image request, `faces=false` to skip the face
+/// search (the back of an ID card, as `--no-faces`) and `mrz=false` to skip the MRZ (as
+/// `--no-mrz`).
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct Params {
     class: Option<String>,
     id_type: Option<String>,
     profile: Option<String>,
     faces: Option<bool>,
+    mrz: Option<bool>,
 }
 
 impl Params {
@@ -28,6 +30,7 @@ impl Params {
         let class = DocumentClass::choose(named, self.id_type.as_deref());
         let mut policy = Policy::for_class(class);
         policy.faces = self.faces.unwrap_or(true);
+        policy.mrz = self.mrz.unwrap_or(true);
         policy.thresholds = match &self.profile {
             None => config.thresholds.clone(),
             Some(p) => Thresholds::named(p).ok_or_else(|| {

@@ -89,6 +89,13 @@ fn stages(c: &mut Criterion, name: &str, jpeg: &[u8], samples: usize) {
         format!("portrait on the document (face found: {found})"),
         |b| b.iter(|| kyc_preflight::internal::portrait(black_box(&plane), quad, min_score)),
     );
+    // The MRZ search: the generator prints its zone in a bitmap font the OCR-B reader does
+    // not take for one, so this is a document without a zone: the outline and the frame,
+    // each as it lies and turned a quarter, with any band-like print read and set aside.
+    let zone = kyc_preflight::internal::mrz(&plane, quad).is_some();
+    g.bench_function(format!("MRZ on the document (zone found: {zone})"), |b| {
+        b.iter(|| kyc_preflight::internal::mrz(black_box(&plane), quad))
+    });
     g.bench_function("faces in a selfie (the whole frame)", |b| {
         b.iter(|| kyc_preflight::internal::faces(black_box(&plane)))
     });

@@ -82,6 +82,16 @@ pub fn annotate(data: &[u8], report: &Report, policy: &Policy) -> Result<Vec<u8>
         let to_plane = |v: u32| (f64::from(v) / f64::from(a.scale)) as u32;
         frame_box(&mut img, f.bbox.map(to_plane), [0, 200, 255]);
     }
+    // The MRZ band: magenta when it reads valid, red otherwise.
+    if let Some(z) = metrics.and_then(|m| m.mrz.as_ref()) {
+        let to_plane = |v: u32| (f64::from(v) / f64::from(a.scale)) as u32;
+        let colour = if z.valid == Some(true) {
+            [220, 0, 220]
+        } else {
+            [230, 0, 0]
+        };
+        frame_box(&mut img, z.bbox.map(to_plane), colour);
+    }
     let colour = match report.verdict {
         Verdict::Pass => [0, 200, 0],
         Verdict::Warn => [255, 170, 0],

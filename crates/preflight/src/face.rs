@@ -15,6 +15,7 @@
 //! - The **selfie** is searched on the whole frame ([`faces`]).
 
 use crate::analysis::Analysis;
+use crate::rectify::{apply, frame_quad, rectify, sides, square_to_quad, Grey};
 use rustface::{Detector, ImageData, Model};
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -38,13 +39,6 @@ pub struct Face {
     pub score: f64,
     /// Quarter turns clockwise that bring the document upright (0 for a selfie).
     pub turns: u8,
-}
-
-/// A grey image.
-struct Grey {
-    w: u32,
-    h: u32,
-    px: Vec<u8>,
 }
 
 fn model() -> Option<&'static Model> {
@@ -91,71 +85,6 @@ fn detect(g: &Grey) -> Vec<([f64; 4], f64)> {
     faces
 }
 
-/// The map from the unit square onto a quad (corners for (0,0), (1,0), (1,1), (0,1)):
-/// Heckbert's closed form of the projective map, `[a, b, c, d, e, f, g, h]` with
-/// `x = (a u + b v + c) / (g u + h v + 1)`, `y = (d u + e v + f) / (g u + h v + 1)`.
-fn square_to_quad(q: [[f64; 2]; 4]) -> [f64; 8] {
-    let [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = q;
-    let (dx3, dy3) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
-    let (dx1, dy1, dx2, dy2) = (x1 - x2, y1 - y2, x3 - x2, y3 - y2);
-    let den = dx1 * dy2 - dx2 * dy1;
-    let (g, h) = if (dx3 == 0.0 && dy3 == 0.0) || den.abs() < 1e-12 {
-        (0.0, 0.0)
-    } else {
-        ((dx3 * dy2 - dx2 * dy3) / den, (dx1 * dy3 - dx3 * dy1) / den)
-    };
-    [
-        x1 - x0 + g * x1,
-        x3 - x0 + h * x3,
-        x0,
-        y1 - y0 + g * y1,
-        y3 - y0 + h * y3,
-        y0,
-        g,
-        h,
-    ]
-}
-
-fn apply(m: &[f64; 8], u: f64, v: f64) -> [f64; 2] {
-    let w = m[6] * u + m[7] * v + 1.0;
-    [
-        (m[0] * u + m[1] * v + m[2]) / w,
-        (m[3] * u + m[4] * v + m[5]) / w,
-    ]
-}
-
-/// Bilinear luma at plane coordinates (pixel centres at integer + 0.5), clamped to the plane.
-fn sample(a: &Analysis, x: f64, y: f64) -> u8 {
-    let (w, h) = (a.width as usize, a.height as usize);
-    let fx = (x - 0.5).clamp(0.0, (w - 1) as f64);
-    let fy = (y - 0.5).clamp(0.0, (h - 1) as f64);
-    let (x0, y0) = (fx as usize, fy as usize);
-    let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
-    let (tx, ty) = (fx - x0 as f64, fy - y0 as f64);
-    let p = |x: usize, y: usize| f64::from(a.luma[y * w + x]);
-    let top = p(x0, y0) + (p(x1, y0) - p(x0, y0)) * tx;
-    let bottom = p(x0, y1) + (p(x1, y1) - p(x0, y1)) * tx;
-    (top + (bottom - top) * ty).round() as u8
-}
-
-/// The quad (plane pixels) resampled onto a `w × h` rectangle by the projective map.
-fn rectify(a: &Analysis, map: &[f64; 8], w: u32, h: u32) -> Grey {
-    let mut px = Vec::with_capacity((w * h) as usize);
-    for y in 0..h {
-        let v = (f64::from(y) + 0.5) / f64::from(h);
-        for x in 0..w {
-            let u = (f64::from(x) + 0.5) / f64::from(w);
-            let [sx, sy] = apply(map, u, v);
-            px.push(sample(a, sx, sy));
-        }
-    }
-    Grey { w, h, px }
-}
-
-fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
-    (a[0] - b[0]).hypot(a[1] - b[1])
-}
-
 /// Long side, in pixels, the document is resampled to for the portrait search. A portrait's
 /// face measures 0.15..0.28 of the document's long side (ICAO's 35 × 45 mm photo on a
 /// 125 mm page, a 25 × 32 mm photo on an 85.6 mm card; measured 0.149..0.285 on the real
@@ -197,24 +126,6 @@ pub fn portrait(a: &Analysis, quad: Option<[[f64; 2]; 4]>, min_score: f64) -> Op
         (Some(d), Some(f)) => Some(if f.score > d.score { f } else { d }),
         (d, f) => d.or(f),
     }
-}
-
-/// The whole plane as a quad (plane pixels, TL, TR, BR, BL); `None` when the plane is too
-/// small to sample (under 2 px on a side) or its luma does not match its size.
-fn frame_quad(a: &Analysis) -> Option<[[f64; 2]; 4]> {
-    if a.width < 2 || a.height < 2 || a.luma.len() != (a.width * a.height) as usize {
-        return None;
-    }
-    let (w, h) = (f64::from(a.width), f64::from(a.height));
-    Some([[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]])
-}
-
-/// The mean lengths of a quad's top/bottom and left/right sides.
-fn sides(q: [[f64; 2]; 4]) -> (f64, f64) {
-    (
-        (dist(q[0], q[1]) + dist(q[3], q[2])) / 2.0,
-        (dist(q[0], q[3]) + dist(q[1], q[2])) / 2.0,
-    )
 }
 
 /// The best face on quad `q` (plane pixels), resampled to `long_side` along its long side,
@@ -306,31 +217,11 @@ pub fn faces(a: &Analysis) -> Vec<Face> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rectify::tests::{plane, DEGENERATE_QUADS};
 
     #[test]
     fn the_shipped_model_parses() {
         assert!(model().is_some());
-    }
-
-    fn plane(w: u32, h: u32) -> Analysis {
-        let n = (w * h) as usize;
-        Analysis {
-            width: w,
-            height: h,
-            scale: 1.0,
-            luma: (0..n).map(|i| (i * 37 % 251) as u8).collect(),
-            cb: vec![128; n],
-            cr: vec![128; n],
-        }
-    }
-
-    #[test]
-    fn rectifying_the_frame_at_its_own_size_keeps_every_pixel() {
-        let a = plane(37, 23);
-        let (w, h) = (f64::from(a.width), f64::from(a.height));
-        let map = square_to_quad([[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]]);
-        let g = rectify(&a, &map, a.width, a.height);
-        assert_eq!(g.px, a.luma);
     }
 
     #[test]
@@ -354,10 +245,7 @@ mod tests {
         assert_eq!(selfie_size(1024.0, 768.0), (533.0, 400.0));
         assert_eq!(selfie_size(768.0, 1365.0), (400.0, 711.0));
         let a = plane(200, 100);
-        let point = [[50.0, 50.0]; 4];
-        let line = [[0.0, 0.0], [100.0, 0.0], [100.0, 0.0], [0.0, 0.0]];
-        let nan = [[f64::NAN, 0.0], [100.0, 0.0], [100.0, 50.0], [0.0, 50.0]];
-        for q in [point, line, nan] {
+        for q in DEGENERATE_QUADS {
             // A quad with no area is not searched; the frame still is (nothing there).
             assert_eq!(portrait(&a, Some(q), 3.85), None);
         }
@@ -374,18 +262,5 @@ mod tests {
         }
         assert!(portrait(&a, None, 3.85).is_none_or(|f| f.score < 100.0));
         assert!(faces(&a).iter().all(|f| f.score < 100.0));
-    }
-
-    #[test]
-    fn the_square_maps_onto_the_quad_corners() {
-        let q = [[10.0, 20.0], [110.0, 25.0], [105.0, 90.0], [12.0, 80.0]];
-        let m = square_to_quad(q);
-        for (p, (u, v)) in q
-            .iter()
-            .zip([(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
-        {
-            let r = apply(&m, u, v);
-            assert!(dist(r, *p) < 1e-9, "{r:?} vs {p:?}");
-        }
     }
 }

@@ -26,12 +26,14 @@ mod document;
 mod encode;
 mod error;
 mod face;
+mod mrz;
 mod orient;
 mod pipeline;
 mod planar;
 mod policy;
 mod probe;
 mod protocol;
+mod rectify;
 mod report;
 mod sources;
 mod upload;
@@ -51,8 +53,8 @@ pub use protocol::{
 };
 pub use report::{
     DocumentMetrics, Edge, EncodeCount, ErrorInfo, FaceBox, Finding, FindingCode, GlareSpot,
-    ImageInfo, InputInfo, Margins, Metrics, OutputInfo, PerceptualHashes, Report, Severity,
-    Summary, Verdict,
+    ImageInfo, InputInfo, Margins, Metrics, MrzChecks, MrzFields, MrzMetrics, OutputInfo,
+    PerceptualHashes, Report, Severity, Summary, Verdict,
 };
 pub use sources::{expand, read_file, Source};
 pub use upload::{
@@ -68,6 +70,7 @@ pub mod internal {
     pub use crate::batch::{isolate, panic_message, run_all};
     pub use crate::document::{find, DOCUMENT_ASPECTS};
     pub use crate::face::{faces, portrait, Face};
+    pub use crate::mrz::{find as mrz, Mrz};
     pub use crate::orient::Orientation;
     pub use crate::pipeline::{perceptual_hashes, scores, Measured, Surround};
     pub use crate::probe::{exif_orientation, jpeg_is_complete, probe, JpegCoding, Probe};

@@ -11,13 +11,14 @@ use crate::document;
 use crate::encode;
 use crate::error::{Error, Result};
 use crate::face;
+use crate::mrz;
 use crate::orient::Orientation;
 use crate::planar;
 use crate::policy::{DocumentClass, Policy};
 use crate::probe::{self, Format, JpegCoding, Probe};
 use crate::report::{
     DocumentMetrics, FaceBox, Finding, FindingCode, GlareSpot, ImageInfo, InputInfo, Margins,
-    Metrics, OutputInfo, PerceptualHashes, Report, Severity,
+    Metrics, MrzChecks, MrzMetrics, OutputInfo, PerceptualHashes, Report, Severity,
 };
 use std::time::Instant;
 
@@ -105,6 +106,7 @@ fn evaluate(
         surround,
     } = measure(&plane, (uw, uh), policy);
     faces(&plane, (uw, uh), policy, &mut metrics);
+    zone(&plane, (uw, uh), policy, &mut metrics);
     past_deadline(deadline, "the analysis")?;
 
     // 5. checks
@@ -126,6 +128,9 @@ fn evaluate(
     report
         .findings
         .extend(checks::faces::check(&metrics, (uw, uh), policy));
+    report
+        .findings
+        .extend(checks::mrz::check(&metrics, (uw, uh), policy));
     report.metrics = Some(metrics);
 
     if !make {
@@ -340,6 +345,38 @@ fn faces(plane: &analysis::Analysis, (uw, uh): (u32, u32), policy: &Policy, metr
     } else if policy.class == DocumentClass::Selfie {
         metrics.faces = Some(face::faces(plane).into_iter().map(to_box).collect());
     }
+}
+
+/// The machine-readable zone on a document (`Policy::mrz`): its band, whether it reaches
+/// the frame's edge, and its read.
+fn zone(plane: &analysis::Analysis, (uw, uh): (u32, u32), policy: &Policy, metrics: &mut Metrics) {
+    if !policy.mrz || !policy.class.is_document() {
+        return;
+    }
+    let quad = metrics.document.as_ref().map(|d| d.quad);
+    let Some(found) = mrz::find(plane, quad) else {
+        return;
+    };
+    let [x0, y0, x1, y1] = found.bbox();
+    let clip = |v: f64, max: u32| v.round().clamp(0.0, f64::from(max)) as u32;
+    // The band's ink within about a plane pixel of the frame's edge, or beyond it.
+    let margin = f64::from(plane.scale) * 1.5;
+    let cut_off =
+        x0 < margin || y0 < margin || x1 > f64::from(uw) - margin || y1 > f64::from(uh) - margin;
+    let read = found.read.as_ref();
+    metrics.mrz = Some(MrzMetrics {
+        bbox: [clip(x0, uw), clip(y0, uh), clip(x1, uw), clip(y1, uh)],
+        format: found.format.map(mrz::Format::name),
+        lines: found.lines as u8,
+        cut_off,
+        valid: read.map(|r| r.valid),
+        score: found.score.map(round4),
+        char_height: read.map(|r| round2(r.cap * f64::from(plane.scale))),
+        checks: read
+            .map(|r| r.checks)
+            .filter(|c| *c != MrzChecks::default()),
+        fields: read.and_then(|r| r.fields.clone()),
+    });
 }
 
 /// What [`measure`] finds: the metrics, and what the framing checks need besides them.

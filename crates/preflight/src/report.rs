@@ -93,6 +93,14 @@ pub enum FindingCode {
     SelfieMultipleFaces,
     /// The selfie's face is a small part of the frame.
     SelfieFaceTooSmall,
+    /// No machine-readable zone on a document whose type prints one.
+    MrzNotFound,
+    /// The machine-readable zone reaches the frame's edge.
+    MrzCutOff,
+    /// The machine-readable zone was read and fails its check digits.
+    MrzUnreadable,
+    /// The expiry date of a valid machine-readable zone is past.
+    DocumentExpired,
 }
 
 impl FindingCode {
@@ -127,6 +135,10 @@ impl FindingCode {
             FindingCode::SelfieNoFace => "selfie_no_face",
             FindingCode::SelfieMultipleFaces => "selfie_multiple_faces",
             FindingCode::SelfieFaceTooSmall => "selfie_face_too_small",
+            FindingCode::MrzNotFound => "mrz_not_found",
+            FindingCode::MrzCutOff => "mrz_cut_off",
+            FindingCode::MrzUnreadable => "mrz_unreadable",
+            FindingCode::DocumentExpired => "document_expired",
         }
     }
 }
@@ -304,6 +316,102 @@ pub struct Metrics {
     /// The faces in a selfie, best first (`Policy::faces`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub faces: Option<Vec<FaceBox>>,
+    /// The machine-readable zone, when a band is found on the document (document classes,
+    /// `Policy::mrz`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mrz: Option<MrzMetrics>,
+}
+
+/// The machine-readable zone found on the document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MrzMetrics {
+    /// The band (its lines' ink), upright image pixels (`[x0, y0, x1, y1]`).
+    #[serde(rename = "box")]
+    pub bbox: [u32; 4],
+    /// `TD1`, `TD2`, `TD3`, `MRV-A` or `MRV-B`: from the read, else `TD1` for three lines;
+    /// absent when unknown.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
+    /// Lines found (2 or 3).
+    pub lines: u8,
+    /// The band reaches the frame's edge (`mrz_cut_off`).
+    pub cut_off: bool,
+    /// Every check digit of the read holds; `null` when the band was not read (its
+    /// characters under `mrz::MIN_CAP` px high on the analysis plane, or the lines fit no
+    /// format).
+    pub valid: Option<bool>,
+    /// The mean OCR-B template match of the read's characters (−1..1; at least
+    /// `mrz::MIN_SCORE` 0.55, or the band is not reported), of the first line alone when
+    /// the other lines did not read (cut by the frame); absent when nothing was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// The characters' height (cap line to baseline) in upright image pixels, when read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub char_height: Option<f64>,
+    /// Each check digit the format prints: `true` holds, `false` fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checks: Option<MrzChecks>,
+    /// The fields of a valid read (never logged; present in the report only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<MrzFields>,
+}
+
+/// The check digits of an MRZ read: `true` holds, `false` fails, absent (`None`) the format
+/// does not print it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct MrzChecks {
+    /// The document number's check digit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<bool>,
+    /// The date of birth's check digit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<bool>,
+    /// The expiry date's check digit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_expiry: Option<bool>,
+    /// TD3's personal number's check digit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal_number: Option<bool>,
+    /// The composite check digit over the zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub composite: Option<bool>,
+}
+
+impl MrzChecks {
+    /// Every check digit printed holds (and there is at least one).
+    pub fn all_valid(&self) -> bool {
+        let d = [
+            self.document_number,
+            self.date_of_birth,
+            self.date_of_expiry,
+            self.personal_number,
+            self.composite,
+        ];
+        d.iter().any(Option::is_some) && d.iter().all(|c| c.is_none_or(|v| v))
+    }
+}
+
+/// The fields of a valid MRZ read; dates `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MrzFields {
+    /// The document code (`P`, `ID`, `I<`, `V`, ...).
+    pub document_type: String,
+    /// The issuing state (ICAO three-letter code).
+    pub issuing_country: String,
+    /// The document number (reassembled when it overflows its field).
+    pub document_number: String,
+    /// The primary identifier.
+    pub surname: String,
+    /// The secondary identifier.
+    pub given_names: String,
+    /// The holder's nationality (ICAO code).
+    pub nationality: String,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    /// `M`, `F` or unspecified.
+    pub sex: String,
+    /// `YYYY-MM-DD`.
+    pub date_of_expiry: String,
 }
 
 /// A face found by the detector.

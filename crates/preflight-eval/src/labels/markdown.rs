@@ -39,6 +39,23 @@ impl LabelledSet {
             crate::fmt3(self.iou.median),
             crate::fmt3(self.iou.p10),
         );
+        if let Some(z) = &self.mrz {
+            let _ = writeln!(
+                s,
+                "Machine-readable zone: of {} documents printing one in the frame, band found \
+                 on {}, read on {}, valid (every check digit) on {}, an `mrz_*` finding on {}; \
+                 of {} printing none, a band reported on {} (unread: characters under the \
+                 reader's size), an `mrz_*` finding on {}.\n",
+                z.with_zone,
+                z.found,
+                z.read,
+                z.valid,
+                z.flagged,
+                z.without_zone,
+                z.false_band,
+                z.false_flagged
+            );
+        }
         if let Some((exact, n)) = self.cut_edges_exact {
             let _ = writeln!(s, "Cut-off edges exactly right: {exact} of {n}.\n");
         }

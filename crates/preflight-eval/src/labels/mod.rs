@@ -127,6 +127,8 @@ pub struct Truth {
     pub occluded: Option<bool>,
     /// The document shows its holder's portrait (in the frame).
     pub portrait: Option<bool>,
+    /// The document prints a machine-readable zone, in the frame.
+    pub mrz: Option<bool>,
     /// The labels describe a capture the service should accept.
     pub good: bool,
 }
@@ -200,8 +202,32 @@ pub struct LabelledSet {
     pub cut_edges_exact: Option<(usize, usize)>,
     /// Quad IoU where the document lies fully in the frame.
     pub iou: IouStats,
+    /// The machine-readable zone, where the labels say whether the document prints one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mrz: Option<MrzStats>,
     /// Every row.
     pub rows: Vec<Row>,
+}
+
+/// The machine-readable zone over a labelled set (images evaluated, labelled `mrz`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MrzStats {
+    /// Documents that print a zone in the frame.
+    pub with_zone: usize,
+    /// ... on which a band was found.
+    pub found: usize,
+    /// ... and read (characters large enough on the analysis plane).
+    pub read: usize,
+    /// ... and read valid (every check digit holds).
+    pub valid: usize,
+    /// ... with an `mrz_*` finding (warn or reject).
+    pub flagged: usize,
+    /// Documents that print none.
+    pub without_zone: usize,
+    /// ... on which a band was reported anyway.
+    pub false_band: usize,
+    /// ... with an `mrz_*` finding.
+    pub false_flagged: usize,
 }
 
 /// Read `labels` (any of the three schemas), check every row of `split` with the class its

@@ -51,6 +51,10 @@ pub(super) fn parse_row(schema: Schema, row: &BTreeMap<&str, &str>) -> Result<Pa
                 // prints its holder's portrait on the side photographed; a document cut
                 // by the frame may have lost it, so those are not labelled.
                 portrait: in_frame.then_some(true),
+                // The mock passports print a TD3 zone at the foot of the data page; the ID
+                // cards' fronts and the internal passport's page print none (seen on the
+                // first frame of each type).
+                mrz: in_frame.then(|| passport(get("doc_type"))),
                 ..Truth::default()
             };
             t.good = in_frame && t.blurry == Some(false) && t.occluded == Some(false);
@@ -97,6 +101,8 @@ pub(super) fn parse_row(schema: Schema, row: &BTreeMap<&str, &str>) -> Result<Pa
                 glare: flag(row.get("glare")),
                 occluded: flag(row.get("occluded")),
                 portrait: flag(row.get("face_on_doc")),
+                mrz: flag(row.get("has_mrz"))
+                    .filter(|_| flag(row.get("doc_in_frame")) != Some(false)),
                 // Specimen scans are cropped to the page: the service wants background
                 // around the document, so none counts as a good capture.
                 ..Truth::default()

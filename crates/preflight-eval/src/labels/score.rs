@@ -83,6 +83,31 @@ pub(super) fn score(labels: &Path, schema: Schema, split: Split, rows: Vec<Row>)
         p10: percentile(&ious, 0.1),
         mean: (!ious.is_empty()).then(|| ious.iter().sum::<f64>() / ious.len() as f64),
     };
+    let mrz_codes = [
+        kyc_preflight::FindingCode::MrzNotFound.as_str(),
+        kyc_preflight::FindingCode::MrzCutOff.as_str(),
+        kyc_preflight::FindingCode::MrzUnreadable.as_str(),
+    ];
+    let mut mrz = MrzStats::default();
+    for row in rows.iter().filter(|r| !r.observed.is_error()) {
+        let flagged = mrz_codes.iter().any(|c| row.observed.has(c));
+        match row.truth.mrz {
+            Some(true) => {
+                mrz.with_zone += 1;
+                mrz.found += usize::from(row.observed.mrz.is_some());
+                mrz.read += usize::from(row.observed.mrz.is_some_and(|v| v.is_some()));
+                mrz.valid += usize::from(row.observed.mrz == Some(Some(true)));
+                mrz.flagged += usize::from(flagged);
+            }
+            Some(false) => {
+                mrz.without_zone += 1;
+                mrz.false_band += usize::from(row.observed.mrz.is_some());
+                mrz.false_flagged += usize::from(flagged);
+            }
+            None => {}
+        }
+    }
+    let mrz = (mrz.with_zone + mrz.without_zone > 0).then_some(mrz);
     LabelledSet {
         labels: labels.display().to_string(),
         schema,
@@ -96,6 +121,7 @@ pub(super) fn score(labels: &Path, schema: Schema, split: Split, rows: Vec<Row>)
         checks,
         cut_edges_exact,
         iou,
+        mrz,
         rows,
     }
 }

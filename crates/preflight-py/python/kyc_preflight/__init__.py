@@ -93,15 +93,18 @@ def check(
     profile: str = "default",
     path: str = "<bytes>",
     faces: bool = True,
+    mrz: bool = True,
 ) -> Report:
     """Check one image and return its report.
 
     ``class_`` is ``id-card``, ``passport``, ``selfie`` or ``liveness`` (default: from
     ``id_type``, else ``id-card``); ``profile`` is ``default``, ``strict`` or ``lenient``;
     ``path`` is only written into the report; ``faces=False`` skips the face search (the
-    holder's portrait, a selfie's face: for the back of an ID card, which carries none).
+    holder's portrait, a selfie's face: for the back of an ID card, which carries none);
+    ``mrz=False`` skips the machine-readable zone (``metrics.mrz``, the ``mrz_*`` and
+    ``document_expired`` findings).
     """
-    return json.loads(_native.check(_bytes(data), class_, id_type, profile, path, faces))
+    return json.loads(_native.check(_bytes(data), class_, id_type, profile, path, faces, mrz))
 
 
 def check_many(
@@ -113,10 +116,11 @@ def check_many(
     paths: Optional[Sequence[str]] = None,
     jobs: int = 0,
     faces: bool = True,
+    mrz: bool = True,
 ) -> List[Report]:
     """Check many images on ``jobs`` threads (0: one per core); one report per image, in
-    order. A bad image gets an error report; the others are checked as usual. ``faces`` as
-    for :func:`check`."""
+    order. A bad image gets an error report; the others are checked as usual. ``faces`` and
+    ``mrz`` as for :func:`check`."""
     if jobs < 0:
         raise ValueError("jobs must be 0 (one per core) or more")
     raw = _native.check_many(
@@ -127,6 +131,7 @@ def check_many(
         list(paths) if paths is not None else None,
         jobs,
         faces,
+        mrz,
     )
     return [json.loads(r) for r in raw]
 
@@ -139,13 +144,14 @@ def fix(
     profile: str = "default",
     path: str = "<bytes>",
     faces: bool = True,
+    mrz: bool = True,
 ) -> Tuple[Optional[bytes], Report]:
     """Make the upright, metadata-free JPEG inside the service's byte window.
 
     Returns ``(jpeg, report)``; ``jpeg`` is ``None`` when no compliant file can be made
-    (the report says why: a ``reject`` finding or ``verdict == "error"``). ``faces`` as for
-    :func:`check`."""
-    jpeg, report = _native.fix(_bytes(data), class_, id_type, profile, path, faces)
+    (the report says why: a ``reject`` finding or ``verdict == "error"``). ``faces`` and
+    ``mrz`` as for :func:`check`."""
+    jpeg, report = _native.fix(_bytes(data), class_, id_type, profile, path, faces, mrz)
     return jpeg, json.loads(report)
 
 

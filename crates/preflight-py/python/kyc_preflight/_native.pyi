@@ -15,6 +15,7 @@ def check(
     profile: str = "default",
     path: str = "<bytes>",
     faces: bool = True,
+    mrz: bool = True,
 ) -> str: ...
 def check_many(
     items: List[bytes],
@@ -24,6 +25,7 @@ def check_many(
     paths: Optional[List[str]] = None,
     jobs: int = 0,
     faces: bool = True,
+    mrz: bool = True,
 ) -> List[str]: ...
 def fix(
     data: bytes,
@@ -32,6 +34,7 @@ def fix(
     profile: str = "default",
     path: str = "<bytes>",
     faces: bool = True,
+    mrz: bool = True,
 ) -> Tuple[Optional[bytes], str]: ...
 def validate_zip_bytes(data: bytes, path: str = "<bytes>", jobs: int = 0) -> str: ...
 def package_job(

@@ -12,6 +12,8 @@ mod fix;
 mod faces;
 // Every input format (BMP, TIFF, WebP, GIF, PNG alpha/16-bit, CMYK JPEG): read by content, fixed faithfully.
 mod formats;
+// The MRZ on real specimen scans: read valid, upside down, missing, cut.
+mod mrz;
 // Hostile and broken input: the committed corpus, generated hazards, panic isolation.
 mod hostile;
 // EXIF orientation on real files: every tag comes out upright and tag-free.
