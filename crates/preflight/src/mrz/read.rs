@@ -67,7 +67,7 @@ impl Class {
 pub struct LineRead {
     pub text: String,
     pub scores: Vec<f32>,
-    /// Each character's runner-up and its score (`None` when the class allows one).
+    /// Each character's runner-up and its score (`None` when the class allows only one).
     pub second: Vec<Option<(u8, f32)>>,
     pub x0: f64,
     pub x1: f64,
