@@ -15,7 +15,7 @@
 //! - The **selfie** is searched on the whole frame ([`faces`]).
 
 use crate::analysis::Analysis;
-use crate::rectify::{apply, frame_quad, rectify, sides, square_to_quad, Grey};
+use crate::rectify::{bounds, box_to_image, frame_quad, rectify, sides, square_to_quad, Grey};
 use rustface::{Detector, ImageData, Model};
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -161,16 +161,8 @@ fn search(
             continue;
         };
         // The box's corners back through the map, to upright image pixels.
-        let corners = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]
-            .map(|[x, y]| apply(&map, x / w, y / h).map(|v| v * s));
-        let (xs, ys) = (corners.map(|p| p[0]), corners.map(|p| p[1]));
         let face = Face {
-            bbox: [
-                xs.iter().copied().fold(f64::INFINITY, f64::min),
-                ys.iter().copied().fold(f64::INFINITY, f64::min),
-                xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-                ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            ],
+            bbox: bounds(&box_to_image(&map, (w, h), s, b)),
             score,
             turns: ((4 - k) % 4) as u8,
         };

@@ -318,10 +318,14 @@ fn measure(plane: &analysis::Analysis, (uw, uh): (u32, u32), policy: &Policy) ->
     scores(plane, outline.as_ref(), (uw, uh), policy)
 }
 
+/// `v` rounded to whole pixels within `0..=max`.
+fn clip(v: f64, max: u32) -> u32 {
+    v.round().clamp(0.0, f64::from(max)) as u32
+}
+
 /// The portrait on a document that must show one, the faces in a selfie; nothing for
 /// the other classes (the search costs 15..55 ms). Boxes are clipped to the `uw × uh` frame.
 fn faces(plane: &analysis::Analysis, (uw, uh): (u32, u32), policy: &Policy, metrics: &mut Metrics) {
-    let clip = |v: f64, max: u32| v.round().clamp(0.0, f64::from(max)) as u32;
     let to_box = |f: face::Face| FaceBox {
         bbox: [
             clip(f.bbox[0], uw),
@@ -358,7 +362,6 @@ fn zone(plane: &analysis::Analysis, (uw, uh): (u32, u32), policy: &Policy, metri
         return;
     };
     let [x0, y0, x1, y1] = found.bbox();
-    let clip = |v: f64, max: u32| v.round().clamp(0.0, f64::from(max)) as u32;
     // The band's ink within about a plane pixel of the frame's edge, or beyond it.
     let margin = f64::from(plane.scale) * 1.5;
     let cut_off =

@@ -73,6 +73,30 @@ pub(crate) fn rectify(a: &Analysis, map: &[f64; 8], w: u32, h: u32) -> Grey {
     Grey { w, h, px }
 }
 
+/// The corners of box `[x0, y0, x1, y1]` of a `w × h` rectangle resampled by `map` (see
+/// [`rectify`]), back in upright image pixels (`scale` image pixels per plane pixel): TL,
+/// TR, BR, BL as the rectangle lies.
+pub(crate) fn box_to_image(
+    map: &[f64; 8],
+    (w, h): (f64, f64),
+    scale: f64,
+    [x0, y0, x1, y1]: [f64; 4],
+) -> [[f64; 2]; 4] {
+    [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+        .map(|[x, y]| apply(map, x / w, y / h).map(|v| v * scale))
+}
+
+/// The axis-aligned bounds `[x0, y0, x1, y1]` of four points.
+pub(crate) fn bounds(p: &[[f64; 2]; 4]) -> [f64; 4] {
+    let (xs, ys) = (p.map(|p| p[0]), p.map(|p| p[1]));
+    [
+        xs.iter().copied().fold(f64::INFINITY, f64::min),
+        ys.iter().copied().fold(f64::INFINITY, f64::min),
+        xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    ]
+}
+
 pub(crate) fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }

@@ -380,14 +380,19 @@ pub struct MrzChecks {
 impl MrzChecks {
     /// Every check digit printed holds (and there is at least one).
     pub fn all_valid(&self) -> bool {
-        let d = [
+        let d = self.digits();
+        d.iter().any(Option::is_some) && d.iter().all(|c| c.is_none_or(|v| v))
+    }
+
+    /// The five check digits, in the zone's order.
+    pub fn digits(&self) -> [Option<bool>; 5] {
+        [
             self.document_number,
             self.date_of_birth,
             self.date_of_expiry,
             self.personal_number,
             self.composite,
-        ];
-        d.iter().any(Option::is_some) && d.iter().all(|c| c.is_none_or(|v| v))
+        ]
     }
 }
 

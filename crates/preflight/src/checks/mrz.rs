@@ -51,16 +51,7 @@ pub fn check(m: &Metrics, frame: (u32, u32), policy: &Policy) -> Vec<Finding> {
     let plane_cap = z.char_height.map(|h| h / plane_scale);
     if z.valid == Some(false) && plane_cap.is_some_and(|c| c >= MIN_JUDGED_CAP) && !z.cut_off {
         let failed = z.checks.map_or(0, |c| {
-            [
-                c.document_number,
-                c.date_of_birth,
-                c.date_of_expiry,
-                c.personal_number,
-                c.composite,
-            ]
-            .iter()
-            .filter(|v| **v == Some(false))
-            .count()
+            c.digits().iter().filter(|v| **v == Some(false)).count()
         });
         out.push(
             Finding::new(

@@ -61,11 +61,11 @@ pub fn locate(g: &Grey) -> Vec<Vec<Line>> {
                 if row[x + 1].abs_diff(row[x - 1]) < t {
                     continue;
                 }
-                cur = match cur {
-                    Some((s, e)) if x - e <= bridge => Some((s, x)),
-                    _ => Some((x, x)),
+                let (s, e) = match cur {
+                    Some((s, e)) if x - e <= bridge => (s, x),
+                    _ => (x, x),
                 };
-                let (s, e) = cur.unwrap_or((x, x));
+                cur = Some((s, e));
                 if best.is_none_or(|(bs, be)| e - s > be - bs) {
                     best = Some((s, e));
                 }

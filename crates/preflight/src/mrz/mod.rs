@@ -7,9 +7,10 @@
 //!   lines of print across most of its width. The quad is tried as it lies (the band along
 //!   its long side, as on a data page or a card) and turned a quarter (a passport spread
 //!   standing upright).
-//! - The band is read ([`read`]) the way up its position says (an MRZ is printed along the
-//!   bottom: a band in the top half is upside down), and the other way if that fails, with
-//!   the OCR-B templates ([`ocrb`]) under the character classes of its format.
+//! - The band is read ([`read`]) the way up its first line matches OCR-B better (the
+//!   band's position breaks a tie: an MRZ is printed along the bottom, so a band in the top
+//!   half is upside down), with the OCR-B templates ([`ocrb`]) under the character classes
+//!   of its format. Bands whose print does not match OCR-B are set aside.
 //! - The `mrz` crate parses the read and checks every check digit. A read is valid only
 //!   when every check digit its format prints holds; a read that fails one is never
 //!   reported as readable.
@@ -22,7 +23,7 @@ pub mod read;
 mod tests;
 
 use crate::analysis::Analysis;
-use crate::rectify::{apply, frame_quad, rectify, sides, square_to_quad, Grey};
+use crate::rectify::{bounds, box_to_image, frame_quad, rectify, sides, square_to_quad, Grey};
 use crate::report::{MrzChecks, MrzFields};
 use read::{ink_extent, read_line, Class, Extent, LineRead};
 
@@ -101,14 +102,7 @@ pub struct Mrz {
 impl Mrz {
     /// The band's axis-aligned box in upright image pixels `[x0, y0, x1, y1]`.
     pub fn bbox(&self) -> [f64; 4] {
-        let xs = self.corners.map(|p| p[0]);
-        let ys = self.corners.map(|p| p[1]);
-        [
-            xs.iter().copied().fold(f64::INFINITY, f64::min),
-            ys.iter().copied().fold(f64::INFINITY, f64::min),
-            xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        ]
+        bounds(&self.corners)
     }
 }
 
@@ -156,6 +150,7 @@ fn find_on(a: &Analysis, q: [[f64; 2]; 4], unread: &mut Option<Mrz>) -> Option<M
     // Turn k starts the rectangle at the quad's corner k: the band along the long side
     // first (k = 0 or 1, whichever makes the rectangle landscape), then along the short.
     let landscape = if top >= left { 0 } else { 1 };
+    let whole_plane = Some(q) == frame_quad(a);
     for k in [landscape, 1 - landscape] {
         let corners = [0, 1, 2, 3].map(|i| q[(i + k) % 4]);
         let (w, h) = if k == landscape {
@@ -164,7 +159,7 @@ fn find_on(a: &Analysis, q: [[f64; 2]; 4], unread: &mut Option<Mrz>) -> Option<M
             (short, long)
         };
         let map = square_to_quad(corners);
-        let g = if Some(q) == frame_quad(a) {
+        let g = if whole_plane {
             // The whole plane: copied as it lies or turned a quarter, no resampling.
             plane_turned(a, k == 1)
         } else {
@@ -175,7 +170,6 @@ fn find_on(a: &Analysis, q: [[f64; 2]; 4], unread: &mut Option<Mrz>) -> Option<M
             // down.
             let centre = lines.iter().map(|l| l.y0 + l.y1).sum::<f64>() / (2 * lines.len()) as f64;
             let upside_down = centre < h / 2.0;
-            let to_image = |x: f64, y: f64| apply(&map, x / w, y / h).map(|v| v * s);
             let (read, box_, first) = read_band(&g, &lines, upside_down);
             // Lines read that do not look like OCR-B are other print (a newspaper's
             // columns, a block of text on the document): not an MRZ. A band whose lines
@@ -184,13 +178,7 @@ fn find_on(a: &Analysis, q: [[f64; 2]; 4], unread: &mut Option<Mrz>) -> Option<M
             if score.is_some_and(|s| s < MIN_SCORE) {
                 continue;
             }
-            let [x0, y0, x1, y1] = box_;
-            let mut corners = [
-                to_image(x0, y0),
-                to_image(x1, y0),
-                to_image(x1, y1),
-                to_image(x0, y1),
-            ];
+            let mut corners = box_to_image(&map, (w, h), s, box_);
             if read.as_ref().is_some_and(|r| r.upside_down) {
                 corners.rotate_left(2);
             }
@@ -284,21 +272,22 @@ fn read_band(
     // Which way up: the first line read both ways as the likeliest format's first line
     // (print read upside down matches OCR-B poorly); ties go to the band's position. Only
     // that way is read in full.
-    let first = |image: &Grey, ext: &[Extent]| {
-        read_line(image, ext[0], &classes(formats(ext.len())[0], 0))
-            .map_or(f64::MIN, |r| r.mean_score())
-    };
-    let (as_lies, flipped_score) = (first(g, &extents), first(&flipped, &turned));
-    let first_score = Some(as_lies.max(flipped_score)).filter(|&s| s > f64::MIN);
-    let flip = if (as_lies - flipped_score).abs() < 1e-9 {
+    let first =
+        |image: &Grey, ext: &[Extent]| read_line(image, ext[0], &classes(formats(ext.len())[0], 0));
+    let (as_lies, flipped_first) = (first(g, &extents), first(&flipped, &turned));
+    let score = |r: &Option<LineRead>| r.as_ref().map_or(f64::MIN, LineRead::mean_score);
+    let (as_lies_score, flipped_score) = (score(&as_lies), score(&flipped_first));
+    let first_score = Some(as_lies_score.max(flipped_score)).filter(|&s| s > f64::MIN);
+    let flip = if (as_lies_score - flipped_score).abs() < 1e-9 {
         upside_down
     } else {
-        flipped_score > as_lies
+        flipped_score > as_lies_score
     };
+    // The chosen way's first line is the first format's first line: not read again.
     let read = if flip {
-        read_lines(&flipped, &turned)
+        read_lines(&flipped, &turned, flipped_first)
     } else {
-        read_lines(g, &extents)
+        read_lines(g, &extents, as_lies)
     };
     let best = read.map(|read| Oriented {
         read,
@@ -316,11 +305,17 @@ fn formats(n: usize) -> &'static [Format] {
 }
 
 /// Read every line of an upright band as each format its line count allows; the format
-/// whose read matches best, valid first.
-fn read_lines(g: &Grey, ext: &[Extent]) -> Option<Read> {
+/// whose read matches best, valid first. `first_line` is the first line already read as
+/// the first format's.
+fn read_lines(g: &Grey, ext: &[Extent], first_line: Option<LineRead>) -> Option<Read> {
     let mut best: Option<Read> = None;
+    let mut first_line = Some(first_line);
     for &f in formats(ext.len()) {
-        let Some(first) = read_line(g, ext[0], &classes(f, 0)) else {
+        let first = match first_line.take() {
+            Some(read) => read,
+            None => read_line(g, ext[0], &classes(f, 0)),
+        };
+        let Some(first) = first else {
             continue;
         };
         // Print that is not OCR-B is not read further.

@@ -81,8 +81,8 @@ impl LineRead {
     }
 }
 
-/// The vertical and horizontal extent of a line's ink: `(top, base, x0, x1)` (rows and
-/// columns of dark pixels around the located line), or `None` if the line is too faint.
+/// The extent of a line's ink: its cap line and baseline, tilt and first and last columns
+/// (dark pixels around the located line), or `None` if the line is too faint.
 pub fn ink_extent(g: &Grey, line: &Line) -> Option<Extent> {
     let (w, h) = (g.w as i64, g.h as i64);
     let hh = (line.y1 - line.y0).max(3.0);
@@ -240,6 +240,16 @@ fn at(g: &Grey, x: f64, y: f64) -> f32 {
     top + (bottom - top) * ty
 }
 
+/// The ink (255 − luma) of the `sx × sy` box at `(x, y)` (its top-left corner): the mean
+/// of 2 × 2 samples, as the templates are area-sampled.
+fn ink(g: &Grey, x: f64, y: f64, sx: f64, sy: f64) -> f32 {
+    let mut sum = 0.0;
+    for (ox, oy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
+        sum += at(g, x + ox * sx, y + oy * sy);
+    }
+    255.0 - sum / 4.0
+}
+
 /// The cell centred at `cx` between `top` and `base` (the cap line and the baseline),
 /// `pitch` wide, sampled as the templates are (ink = dark, centred, unit norm).
 fn cell(g: &Grey, cx: f64, (top, base): (f64, f64), pitch: f64) -> Option<[f32; TW * TH]> {
@@ -250,12 +260,8 @@ fn cell(g: &Grey, cx: f64, (top, base): (f64, f64), pitch: f64) -> Option<[f32; 
     let mut v = [0f32; TW * TH];
     for ty in 0..TH {
         for tx in 0..TW {
-            // 2 × 2 samples per template cell.
-            let mut sum = 0.0;
-            for (ox, oy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
-                sum += at(g, x0 + (tx as f64 + ox) * sx, y0 + (ty as f64 + oy) * sy);
-            }
-            v[ty * TW + tx] = 255.0 - sum / 4.0;
+            let (x, y) = (x0 + tx as f64 * sx, y0 + ty as f64 * sy);
+            v[ty * TW + tx] = ink(g, x, y, sx, sy);
         }
     }
     normalise(&mut v).then_some(v)
@@ -273,11 +279,7 @@ fn line_strip(g: &Grey, e: &Extent, x_start: f64, step: f64, cols: usize) -> Vec
         let y0 = top - MARGIN * cap;
         let sy = (base + MARGIN * cap - y0) / TH as f64;
         for ty in 0..TH {
-            let mut sum = 0.0;
-            for (ox, oy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
-                sum += at(g, x + ox * step, y0 + (ty as f64 + oy) * sy);
-            }
-            strip[ty * cols + c] = 255.0 - sum / 4.0;
+            strip[ty * cols + c] = ink(g, x, y0 + ty as f64 * sy, step, sy);
         }
     }
     strip
